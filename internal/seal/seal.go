@@ -1,0 +1,218 @@
+// Package seal is Tipline's only door to encryption: everything else speaks of
+// sealing and opening, and never imports age.
+//
+// A [Key] is a private key that opens things sealed to its [Recipient]. Keys
+// made here are age's post-quantum hybrid keys (ML-KEM-768 + X25519), because
+// the adversary in Tipline's threat model is a state that may keep a seized
+// database for decades. Recipients supplied from outside, such as an offline
+// recovery recipient, may also be classic X25519 ("age1...").
+//
+// The key hierarchy of DESIGN.md is built from three operations:
+//
+//   - [Seal] / [Open] stream content to and from a recipient;
+//   - [Wrap] / [Unwrap] seal one key to another holder's recipient;
+//   - [DeriveKey] turns a high-entropy secret (a receipt, a session secret, a
+//     password hash) into a key, so any secret can hold a wrapped key.
+//
+// Intake needs public keys only: a tip is sealed to a fresh per-tip key whose
+// private half is wrapped to each holder and then forgotten.
+package seal
+
+import (
+	"bytes"
+	"crypto/hkdf"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"filippo.io/age"
+	"github.com/btcsuite/btcd/btcutil/bech32"
+)
+
+// ErrCannotOpen means none of the given keys opens the sealed data: the data
+// was sealed to someone else, or it is damaged.
+var ErrCannotOpen = errors.New("sealed data cannot be opened with this key")
+
+// Key is a private key. Its String form is secret.
+type Key struct {
+	id        age.Identity
+	recipient Recipient
+	encoded   string
+}
+
+// Recipient is a public key that things can be sealed to.
+type Recipient struct {
+	r       age.Recipient
+	encoded string
+}
+
+// NewKey generates a fresh post-quantum hybrid key.
+func NewKey() (*Key, error) {
+	id, err := age.GenerateHybridIdentity()
+	if err != nil {
+		return nil, fmt.Errorf("failed to generate key: %w", err)
+	}
+	return &Key{id: id, recipient: Recipient{r: id.Recipient(), encoded: id.Recipient().String()}, encoded: id.String()}, nil
+}
+
+// ParseKey reads a key in age's text form (AGE-SECRET-KEY-PQ-1... or
+// AGE-SECRET-KEY-1...).
+func ParseKey(s string) (*Key, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case strings.HasPrefix(s, "AGE-SECRET-KEY-PQ-1"):
+		id, err := age.ParseHybridIdentity(s)
+		if err != nil {
+			return nil, err
+		}
+		return &Key{id: id, recipient: Recipient{r: id.Recipient(), encoded: id.Recipient().String()}, encoded: s}, nil
+	case strings.HasPrefix(s, "AGE-SECRET-KEY-1"):
+		id, err := age.ParseX25519Identity(s)
+		if err != nil {
+			return nil, err
+		}
+		return &Key{id: id, recipient: Recipient{r: id.Recipient(), encoded: id.Recipient().String()}, encoded: s}, nil
+	}
+	return nil, errors.New("not an age secret key (expected AGE-SECRET-KEY-PQ-1... or AGE-SECRET-KEY-1...)")
+}
+
+// DeriveKey deterministically turns a secret of at least 100 bits of entropy
+// into a key. The purpose string separates keys derived from the same secret
+// for different uses. A fast KDF is sound here only because the secrets are
+// high-entropy; a password must go through a slow hash first.
+func DeriveKey(secret []byte, purpose string) (*Key, error) {
+	seed, err := hkdf.Key(sha256.New, secret, nil, "tipline seal v1: "+purpose, 32)
+	if err != nil {
+		return nil, fmt.Errorf("failed to derive key: %w", err)
+	}
+	words, err := bech32.ConvertBits(seed, 8, 5, true)
+	if err != nil {
+		return nil, fmt.Errorf("failed to encode derived key: %w", err)
+	}
+	encoded, err := bech32.Encode("age-secret-key-pq-", words)
+	if err != nil {
+		return nil, fmt.Errorf("failed to encode derived key: %w", err)
+	}
+	return ParseKey(strings.ToUpper(encoded))
+}
+
+// String returns the secret text form of the key. Never log it.
+func (k *Key) String() string { return k.encoded }
+
+// Recipient returns the public half of the key.
+func (k *Key) Recipient() Recipient { return k.recipient }
+
+// ParseRecipient reads a public key: age1pq1... (hybrid) or age1... (X25519).
+func ParseRecipient(s string) (Recipient, error) {
+	s = strings.TrimSpace(s)
+	var r age.Recipient
+	var err error
+	switch {
+	case strings.HasPrefix(s, "age1pq1"):
+		r, err = age.ParseHybridRecipient(s)
+	case strings.HasPrefix(s, "age1"):
+		r, err = age.ParseX25519Recipient(s)
+	default:
+		err = errors.New("expected an age public key starting with age1")
+	}
+	if err != nil {
+		return Recipient{}, fmt.Errorf("invalid recipient: %w", err)
+	}
+	return Recipient{r: r, encoded: s}, nil
+}
+
+// String returns the public text form of the recipient.
+func (r Recipient) String() string { return r.encoded }
+
+// IsZero reports whether r was never set.
+func (r Recipient) IsZero() bool { return r.r == nil }
+
+// PostQuantum reports whether things sealed to r resist a future quantum computer.
+func (r Recipient) PostQuantum() bool { return strings.HasPrefix(r.encoded, "age1pq1") }
+
+// Seal returns a writer that encrypts what is written to it, for to, into dst.
+// The caller must Close it to write the final chunk.
+func Seal(dst io.Writer, to Recipient) (io.WriteCloser, error) {
+	w, err := age.Encrypt(dst, to.r)
+	if err != nil {
+		return nil, fmt.Errorf("failed to start sealing: %w", err)
+	}
+	return w, nil
+}
+
+// Open returns a reader of the plaintext of src. Damage is reported by Read.
+func Open(src io.Reader, with *Key) (io.Reader, error) {
+	r, err := age.Decrypt(src, with.id)
+	if err != nil {
+		return nil, openError(err)
+	}
+	return r, nil
+}
+
+// OpenAt gives random access to the plaintext of sealed data of the given
+// size, so that processing which needs it (PDF metadata) never writes a
+// plaintext temporary file.
+func OpenAt(src io.ReaderAt, size int64, with *Key) (io.ReaderAt, int64, error) {
+	r, n, err := age.DecryptReaderAt(src, size, with.id)
+	if err != nil {
+		return nil, 0, openError(err)
+	}
+	return r, n, nil
+}
+
+// SealBytes seals a small value in memory.
+func SealBytes(plaintext []byte, to Recipient) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := Seal(&buf, to)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(plaintext); err != nil {
+		return nil, fmt.Errorf("failed to seal: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("failed to seal: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// OpenBytes opens a small sealed value in memory.
+func OpenBytes(sealed []byte, with *Key) ([]byte, error) {
+	r, err := Open(bytes.NewReader(sealed), with)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("sealed data is damaged: %w", err)
+	}
+	return b, nil
+}
+
+// Wrap seals key to a holder's recipient.
+func Wrap(key *Key, to Recipient) ([]byte, error) {
+	return SealBytes([]byte(key.encoded), to)
+}
+
+// Unwrap opens a wrapped key with the holder's key.
+func Unwrap(wrapped []byte, with *Key) (*Key, error) {
+	b, err := OpenBytes(wrapped, with)
+	if err != nil {
+		return nil, err
+	}
+	k, err := ParseKey(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("wrapped key is damaged: %w", err)
+	}
+	return k, nil
+}
+
+func openError(err error) error {
+	var noMatch *age.NoIdentityMatchError
+	if errors.As(err, &noMatch) {
+		return ErrCannotOpen
+	}
+	return fmt.Errorf("%w: %v", ErrCannotOpen, err)
+}
