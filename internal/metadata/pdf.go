@@ -90,7 +90,7 @@ func readPDF(src io.ReaderAt, size int64) (*model.Context, error) {
 		return nil, damaged("PDF", 0, "it does not start like a PDF file")
 	}
 	conf := model.NewDefaultConfiguration() // the built-in defaults: see init
-	conf.Offline = true                      // never fetch revocation lists or anything else
+	conf.Offline = true                     // never fetch revocation lists or anything else
 	conf.ValidationMode = model.ValidationRelaxed
 	var ctx *model.Context
 	err := catch(func() (err error) {
