@@ -1,0 +1,144 @@
+package translit
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Analysis is the result of normalising a name: the normalised text, its
+// tokens, and the legal-form words and vessel prefixes that were removed
+// (in normalised form), so that a hit can explain what was ignored.
+type Analysis struct {
+	Text    string   // tokens joined by single spaces
+	Tokens  []string // words, hyphenated parts joined ("song-jin" → "songjin")
+	Removed []string // dropped legal-form words and vessel prefixes
+}
+
+// Normalize returns the comparison form of a name: see Analyze.
+func Normalize(s string) string { return Analyze(s).Text }
+
+// Analyze normalises a name in any script:
+//   - Unicode NFKC, so fullwidth and compatibility forms become ordinary
+//     letters, then case folding, and traditional Han characters folded to
+//     simplified (FoldHan);
+//   - diacritics stripped from Latin letters ("Đặng" → "dang") and ё read as
+//     е; other scripts keep their marks, since there they change the letter
+//     (й is not и);
+//   - hyphens and apostrophes removed so the parts join ("Song-jin",
+//     "Sa'd" → "songjin", "sad"); other punctuation and symbols separate
+//     words; runs of spaces collapse;
+//   - legal-form words (co, ltd, corporation, trading, jsc, ooo, 有限公司,
+//     주식회사, общество с ограниченной ответственностью…) and a leading
+//     vessel prefix (m/v, mv, mt, m.t., s.s.…) removed and listed in Removed,
+//     unless nothing else would be left.
+//
+// Normalize is idempotent.
+func Analyze(s string) Analysis {
+	s = FoldHan(foldLetters(s))
+	tokens, prefix := splitVesselPrefix(tokenize(s))
+	kept, removed := dropLegalForms(tokens)
+	if prefix != "" {
+		removed = append([]string{prefix}, removed...)
+	}
+	return Analysis{Text: strings.Join(kept, " "), Tokens: kept, Removed: removed}
+}
+
+var folder = cases.Fold()
+
+// specialLatin are Latin letters with no Unicode decomposition that still
+// have a plain-ASCII reading in names.
+var specialLatin = map[rune]string{
+	'ß': "ss", 'ø': "o", 'æ': "ae", 'œ': "oe", 'đ': "d", 'ð': "d", 'ł': "l",
+	'ı': "i", 'þ': "th", 'ŋ': "ng", 'ħ': "h",
+}
+
+// foldLetters applies NFKC, case folding and diacritic stripping.
+func foldLetters(s string) string {
+	s = folder.String(norm.NFKC.String(s))
+	d := norm.NFD.String(s)
+	var b strings.Builder
+	b.Grow(len(d))
+	var prev rune
+	for _, r := range d {
+		if unicode.Is(unicode.Mn, r) {
+			// Drop marks on Latin letters, and the diaeresis of ё.
+			if unicode.Is(unicode.Latin, prev) || (prev == 'е' && r == '\u0308') {
+				continue
+			}
+		}
+		if rep, ok := specialLatin[r]; ok {
+			b.WriteString(rep)
+		} else {
+			b.WriteRune(r)
+		}
+		if !unicode.Is(unicode.Mn, r) {
+			prev = r
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+// isJoiner reports characters that join the parts of one word.
+func isJoiner(r rune) bool {
+	switch r {
+	case '-', '\'', '’', '‘', 'ʼ', 'ʻ', '`', '´', '‐', '‑', '·', '・':
+		return true
+	}
+	return false
+}
+
+// tokenize splits folded text into words. A slash or dot between single
+// letters is kept as part of the word so vessel prefixes like "m/v" and
+// "m.t." can be recognised; splitVesselPrefix removes them afterwards and
+// dropLegalForms strips the rest.
+func tokenize(s string) []string {
+	var tokens []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			tokens = append(tokens, cur.String())
+			cur.Reset()
+		}
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
+			cur.WriteRune(r)
+		case isJoiner(r):
+		case (r == '/' || r == '.') && cur.Len() > 0 && cur.Len() <= 4:
+			cur.WriteRune(r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	// Dots and slashes kept above survive only in prefixes; elsewhere
+	// they separate ("j.s.c." → "jsc" is handled as a legal form).
+	out := tokens[:0]
+	for _, t := range tokens {
+		t = strings.Map(func(r rune) rune {
+			if r == '/' || r == '.' {
+				return -1
+			}
+			return r
+		}, t)
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// vesselPrefixes are the abbreviations written before a ship's name, after
+// dots and slashes are removed ("m/v", "m.v." → "mv").
+var vesselPrefixes = map[string]bool{"mv": true, "mt": true, "ss": true, "ms": true, "mts": true, "mk": true, "тх": true, "мт": true}
+
+func splitVesselPrefix(tokens []string) ([]string, string) {
+	if len(tokens) > 1 && vesselPrefixes[tokens[0]] {
+		return tokens[1:], tokens[0]
+	}
+	return tokens, ""
+}

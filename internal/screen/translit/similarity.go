@@ -1,0 +1,121 @@
+package translit
+
+import "unicode/utf8"
+
+// Similarity scores how likely two names are to be the same name, in
+// [0, 1]; see Name.Similarity.
+func Similarity(a, b string) float64 { return Compile(a).Similarity(Compile(b)) }
+
+// Similarity compares every form of n with every form of m at the same
+// level (text with text, Latin key with Latin key, Korean key with Korean
+// key) and returns the best score, discounted for the coarser levels. Two
+// forms score 1 when equal, including when they differ only in spacing
+// ("song jin" and "songjin"); otherwise the score is the symmetric
+// Monge–Elkan mean of Jaro–Winkler similarities between their words, which
+// ignores word order ("Kim Jong Un" = "Jong Un Kim") and penalises missing
+// and extra words. Whole strings are not compared with Jaro–Winkler, since
+// that scores "kimjongun" and "kimjongil" as near-equal.
+func (n Name) Similarity(m Name) float64 {
+	best := 0.0
+	for i := range n.forms {
+		x := &n.forms[i]
+		if x.skip {
+			continue
+		}
+		for j := range m.forms {
+			y := &m.forms[j]
+			if y.skip || x.level != y.level {
+				continue
+			}
+			w := levelWeight[x.level]
+			if w <= best {
+				continue
+			}
+			if s := w * formSimilarity(x, y); s > best {
+				best = s
+			}
+		}
+	}
+	return best
+}
+
+func formSimilarity(x, y *form) float64 {
+	if x.joined == y.joined {
+		return 1
+	}
+	return (mongeElkan(x.tokens, y.tokens) + mongeElkan(y.tokens, x.tokens)) / 2
+}
+
+const minWordSimilarity = 0.75
+
+// mongeElkan is the mean, over the words of a, of each word's best
+// Jaro–Winkler similarity to a word of b.
+func mongeElkan(a, b []string) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	sum := 0.0
+	for _, s := range a {
+		best := 0.0
+		for _, t := range b {
+			if v := JaroWinkler(s, t); v > best {
+				best = v
+			}
+		}
+		// Below this, two words share a letter or two by chance ("un" and
+		// "jong"); counting that would lift unrelated names.
+		if best >= minWordSimilarity {
+			sum += best
+		}
+	}
+	return sum / float64(len(a))
+}
+
+// JaroWinkler returns the Jaro–Winkler similarity of two strings, compared
+// rune by rune, with the usual prefix scale 0.1 over at most four runes.
+func JaroWinkler(a, b string) float64 {
+	if a == b {
+		return 1
+	}
+	ra, rb := []rune(a), []rune(b)
+	if utf8.RuneCountInString(a) == 0 || len(rb) == 0 {
+		return 0
+	}
+	window := max(len(ra), len(rb))/2 - 1
+	window = max(window, 0)
+	ma, mb := make([]bool, len(ra)), make([]bool, len(rb))
+	matches := 0
+	for i, r := range ra {
+		lo, hi := max(0, i-window), min(len(rb), i+window+1)
+		for j := lo; j < hi; j++ {
+			if !mb[j] && rb[j] == r {
+				ma[i], mb[j] = true, true
+				matches++
+				break
+			}
+		}
+	}
+	if matches == 0 {
+		return 0
+	}
+	transpositions, k := 0, 0
+	for i := range ra {
+		if !ma[i] {
+			continue
+		}
+		for !mb[k] {
+			k++
+		}
+		if ra[i] != rb[k] {
+			transpositions++
+		}
+		k++
+	}
+	m := float64(matches)
+	jaro := (m/float64(len(ra)) + m/float64(len(rb)) + (m-float64(transpositions)/2)/m) / 3
+	prefix := 0
+	for prefix < min(4, len(ra), len(rb)) && ra[prefix] == rb[prefix] {
+		prefix++
+	}
+	return jaro + float64(prefix)*0.1*(1-jaro)
+}
