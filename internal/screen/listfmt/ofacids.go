@@ -18,9 +18,7 @@ var ofacFacts = []struct {
 	prefix string
 	apply  func(e *screen.Entry, value, raw string)
 }{
-	{"Vessel Registration Identification", func(e *screen.Entry, v, raw string) {
-		addID(e, screen.Identifier{Type: screen.IDIMO, Value: digits(v), Raw: raw})
-	}},
+	{"Vessel Registration Identification", vesselRegistration},
 	{"MMSI", func(e *screen.Entry, v, raw string) {
 		addID(e, screen.Identifier{Type: screen.IDMMSI, Value: digits(v), Raw: raw})
 	}},
@@ -119,6 +117,20 @@ func applyOFACRemarks(e *screen.Entry, remarks string) {
 	for _, c := range clauses {
 		ofacClause(e, c)
 	}
+}
+
+// vesselRegistration maps "IMO 9187629", and a bare seven-digit number, to
+// a ship IMO number. A few entries give a national registry number instead
+// ("15411 (Malta)", "RS 150443 (Russia)"), which is kept as IDOther rather
+// than passed off as an IMO number.
+func vesselRegistration(e *screen.Entry, v, raw string) {
+	v = documentNumber(v)
+	rest, isIMO := strings.CutPrefix(v, "IMO ")
+	if isIMO || (len(v) == 7 && digits(v) == v) {
+		addID(e, screen.Identifier{Type: screen.IDIMO, Value: digits(rest), Raw: raw})
+		return
+	}
+	addID(e, screen.Identifier{Type: screen.IDOther, Value: v, Raw: raw})
 }
 
 func companyOrOther(e *screen.Entry, v, raw string) {

@@ -110,7 +110,7 @@ var shipPrefix = regexp.MustCompile(`^(?i:M/V|M\.V\.|MV|M/T|MT)\s`)
 // unIMO finds "IMO number: 5571322", "IMO Number 5342883" and
 // "International Maritime Organization (IMO) Number: 1790183" in comments,
 // across line breaks.
-var unIMO = regexp.MustCompile(`(?i)\bIMO\)?\s*(?:number|no\.?)?\s*:?\s*(\d{7})\b`)
+var unIMO = regexp.MustCompile(`(?i)\(?\bIMO\b\)?\s*(?:number|no\.?)?\s*:?\s*(\d{7})\b`)
 
 func unEntry(rec *unRecord, individual bool) (screen.Entry, error) {
 	e := screen.Entry{
