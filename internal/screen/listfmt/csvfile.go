@@ -60,13 +60,22 @@ func (f *csvFile) each(fn func(rec []string, where string) error) error {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return f.fail(fmt.Sprintf("line %d", pe.StartLine), pe.Err)
+				where := fmt.Sprintf("line %d", pe.StartLine)
+				if _, next := f.r.Read(); next == io.EOF && errors.Is(pe.Err, csv.ErrQuote) {
+					// The quote opened on this line is still open at the
+					// end of the input.
+					return f.fail(where, truncated("a quoted field is not closed before the end of the file"))
+				}
+				return f.fail(where, pe.Err)
 			}
 			return f.fail("", err)
 		}
 		line, _ := f.r.FieldPos(0)
 		f.line = line
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == eofMarker {
+		if strings.HasPrefix(rec[0], eofMarker) {
+			if len(rec) > 1 || strings.TrimSpace(rec[0]) != eofMarker {
+				return f.fail(fmt.Sprintf("line %d", line), errors.New("data after the end-of-file marker"))
+			}
 			return f.end(line)
 		}
 		if first {

@@ -18,7 +18,7 @@ func (c htmlCell) text() string { return c.s }
 type htmlDoc struct {
 	title    string
 	rows     [][]htmlCell
-	complete bool // </body> or </html> was seen, so the document is whole
+	complete bool // </html> was seen, so the document is whole
 }
 
 // readHTMLTables tokenises an HTML document (a real tokenizer, so that
@@ -89,7 +89,7 @@ func readHTMLTables(r io.Reader) (*htmlDoc, error) {
 				endRow()
 			case "title":
 				inTitle = false
-			case "body", "html":
+			case "html":
 				doc.complete = true
 			}
 		}

@@ -72,7 +72,7 @@ func ParseUNVessels(r io.Reader) (*screen.List, error) {
 	}
 	if !doc.complete {
 		return nil, &ParseError{Format: unVesselsFormat, Where: fmt.Sprintf("byte %d", hr.n),
-			Err: truncated("the document ends before </body> or </html>")}
+			Err: truncated("the document ends before </html>")}
 	}
 	if err := checkSerials(serials, len(list.Entries)); err != nil {
 		return nil, &ParseError{Format: unVesselsFormat, Err: err}

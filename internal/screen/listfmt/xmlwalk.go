@@ -84,7 +84,7 @@ func (p *xmlParser) walk(fn func(path []string, start xml.StartElement) error) e
 		}
 	}
 	if !rootClosed {
-		return p.fail(truncated("the document ends before its root element is closed"))
+		return p.fail(truncated("the document ends before its elements are closed"))
 	}
 	return nil
 }
@@ -94,7 +94,7 @@ func (p *xmlParser) walk(fn func(path []string, start xml.StartElement) error) e
 func (p *xmlParser) fail(err error) error {
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) && strings.Contains(syn.Msg, "unexpected EOF") || errors.Is(err, io.ErrUnexpectedEOF) {
-		err = truncated("the document ends inside an element")
+		err = truncated("the document ends before its elements are closed")
 	} else if errors.As(err, &syn) {
 		// The line is already in our position prefix.
 		err = errors.New("malformed XML: " + syn.Msg)
