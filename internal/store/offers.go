@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"tipline/internal/tip"
+)
+
+// CreateOffer adds an offer.
+func (s *Store) CreateOffer(ctx context.Context, o tip.Offer) error {
+	title, _ := json.Marshal(o.Title)
+	desc, _ := json.Marshal(o.Description)
+	cats, _ := json.Marshal(o.Categories)
+	_, err := s.exec(ctx, s.write, `INSERT INTO offers (id, title, description, max_reward_usd, categories, is_default, starts_at, ends_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, string(title), string(desc), o.MaxRewardUSD, string(cats), boolInt(o.IsDefault), unixOrZero(o.StartsAt), unixOrZero(o.EndsAt), o.CreatedAt.Unix())
+	if err != nil {
+		return fmt.Errorf("failed to create offer: %w", err)
+	}
+	return nil
+}
+
+const offerColumns = `id, title, description, max_reward_usd, categories, is_default, starts_at, ends_at, created_at`
+
+// Offers lists every offer, the default first.
+func (s *Store) Offers(ctx context.Context) ([]tip.Offer, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+offerColumns+` FROM offers ORDER BY is_default DESC, created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("failed to list offers: %w", err)
+	}
+	defer rows.Close()
+	var out []tip.Offer
+	for rows.Next() {
+		o, err := scanOffer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// Offer returns one offer, or a not-found error.
+func (s *Store) Offer(ctx context.Context, id string) (tip.Offer, error) {
+	o, err := scanOffer(s.read.QueryRowContext(ctx, s.rebind(`SELECT `+offerColumns+` FROM offers WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, tip.Errorf(tip.CodeNotFound, "no such offer")
+	}
+	return o, err
+}
+
+// DefaultOffer returns the offer reports go to when none is chosen.
+func (s *Store) DefaultOffer(ctx context.Context) (tip.Offer, error) {
+	o, err := scanOffer(s.read.QueryRowContext(ctx, `SELECT `+offerColumns+` FROM offers WHERE is_default = 1 ORDER BY created_at LIMIT 1`))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, tip.Errorf(tip.CodeNotFound, "no default offer: run tipline init")
+	}
+	return o, err
+}
+
+// Holder is someone a tip's key is wrapped to.
+type Holder struct {
+	Name      string // "user:<id>", "receipt", "recovery"
+	Recipient string
+}
+
+// OfferRecipients lists who new tips of an offer are wrapped to.
+func (s *Store) OfferRecipients(ctx context.Context, offerID string) ([]Holder, error) {
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT holder, recipient FROM offer_recipients WHERE offer_id = ? ORDER BY holder`), offerID)
+	if err != nil {
+		return nil, fmt.Errorf("failed to list offer recipients: %w", err)
+	}
+	defer rows.Close()
+	var out []Holder
+	for rows.Next() {
+		var h Holder
+		if err := rows.Scan(&h.Name, &h.Recipient); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// SetOfferRecipient adds or replaces a recipient of an offer's new tips.
+func (s *Store) SetOfferRecipient(ctx context.Context, offerID string, h Holder) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, h.Name); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, tx, `INSERT INTO offer_recipients (offer_id, holder, recipient) VALUES (?, ?, ?)`, offerID, h.Name, h.Recipient)
+		return err
+	})
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanOffer(row scanner) (tip.Offer, error) {
+	var o tip.Offer
+	var title, desc, cats string
+	var isDefault int
+	var starts, ends, created int64
+	if err := row.Scan(&o.ID, &title, &desc, &o.MaxRewardUSD, &cats, &isDefault, &starts, &ends, &created); err != nil {
+		return o, err
+	}
+	if err := errors.Join(json.Unmarshal([]byte(title), &o.Title), json.Unmarshal([]byte(desc), &o.Description), json.Unmarshal([]byte(cats), &o.Categories)); err != nil {
+		return o, fmt.Errorf("offer %s is damaged: %w", o.ID, err)
+	}
+	o.IsDefault = isDefault == 1
+	o.StartsAt, o.EndsAt, o.CreatedAt = timeOrZero(starts), timeOrZero(ends), time.Unix(created, 0).UTC()
+	return o, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func timeOrZero(u int64) time.Time {
+	if u == 0 {
+		return time.Time{}
+	}
+	return time.Unix(u, 0).UTC()
+}

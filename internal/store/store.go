@@ -1,0 +1,199 @@
+// Package store keeps Tipline's data in SQLite (the embedded default, a file
+// in the data folder) or PostgreSQL (given a DSN), through one portable schema
+// and one set of queries.
+//
+// The store holds only ciphertext for anything a source or analyst wrote:
+// sealed blobs cut into chunk rows, wrapped keys, and the few fields the desk
+// sorts on. It never sees a key that opens them.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DBFile is the SQLite database's name in the data folder.
+const DBFile = "tipline.db"
+
+// Store is the database. Safe for concurrent use.
+type Store struct {
+	read     *sql.DB
+	write    *sql.DB // SQLite: one connection, so writers queue in Go, not in busy retries
+	postgres bool
+}
+
+// Open opens (and migrates) the database: PostgreSQL when dsn is set, else
+// SQLite in dataDir.
+func Open(ctx context.Context, dataDir, dsn string) (*Store, error) {
+	var s *Store
+	var err error
+	if dsn != "" {
+		s, err = openPostgres(dsn)
+	} else {
+		s, err = openSQLite(filepath.Join(dataDir, DBFile))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openSQLite(path string) (*Store, error) {
+	// WAL lets readers work while the one writer commits; synchronous=FULL
+	// fsyncs every commit, so a receipt shown is a tip that survives power
+	// loss; foreign keys keep chunks from outliving their blob; secure_delete
+	// overwrites deleted ciphertext, so shredded tips leave no pages behind.
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(30000)", "secure_delete(1)"} {
+		q.Add("_pragma", p)
+	}
+	dsn := "file:" + path + "?" + q.Encode()
+	read, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open %s: %w", path, err)
+	}
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		read.Close()
+		return nil, fmt.Errorf("failed to open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	read.SetMaxOpenConns(8)
+	if err := write.Ping(); err != nil {
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("failed to open %s: %w", path, err)
+	}
+	return &Store{read: read, write: write}, nil
+}
+
+func openPostgres(dsn string) (*Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open PostgreSQL: %w", err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("failed to connect to PostgreSQL (check --db): %w", err)
+	}
+	return &Store{read: db, write: db, postgres: true}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	err := s.read.Close()
+	if s.write != s.read {
+		err = errors.Join(err, s.write.Close())
+	}
+	return err
+}
+
+// Postgres reports whether the store is on PostgreSQL.
+func (s *Store) Postgres() bool { return s.postgres }
+
+// rebind rewrites ? placeholders to PostgreSQL's $n.
+func (s *Store) rebind(query string) string {
+	if !s.postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range query {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func (s *Store) exec(ctx context.Context, ex execer, query string, args ...any) (sql.Result, error) {
+	return ex.ExecContext(ctx, s.rebind(query), args...)
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// inTx runs fn in one write transaction, committed if fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("failed to begin transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("failed to commit: %w", err)
+	}
+	return nil
+}
+
+// migrate applies the embedded migrations not yet applied, each in its own
+// transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("failed to prepare migrations: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version := strings.TrimSuffix(filepath.Base(name), ".sql")
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		ddl := string(body)
+		if s.postgres {
+			ddl = strings.ReplaceAll(ddl, " BLOB ", " BYTEA ")
+		}
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			var done int
+			if err := tx.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&done); err != nil {
+				return err
+			}
+			if done > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, ddl); err != nil {
+				return fmt.Errorf("migration %s: %w", version, err)
+			}
+			_, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO schema_migrations (version) VALUES (?)`), version)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("failed to migrate the database: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"tipline/internal/tip"
+)
+
+// NewTip is everything a tip is committed with, all at once.
+type NewTip struct {
+	Tip           tip.Tip
+	ReceiptLookup string
+	WrappedKeys   map[string][]byte // holder -> tip key wrapped to them
+	Content       []byte            // the sealed report
+	StagedBlobs   []string          // the tip's files, streamed in before commit
+}
+
+// CommitTips commits tips in one short transaction: each with its wrapped
+// keys, its content and its files, or none of them. On SQLite with
+// synchronous=FULL, a nil return means the tips are on disk.
+func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, t := range tips {
+			if err := s.insertTip(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) insertTip(ctx context.Context, tx *sql.Tx, n *NewTip) error {
+	t := n.Tip
+	if len(n.WrappedKeys) == 0 {
+		return errors.New("refusing to store a tip whose key is wrapped to no one")
+	}
+	contentID := tip.NewID()
+	// The tip row references its content blob, so the blob row goes first.
+	if _, err := s.exec(ctx, tx, `INSERT INTO blobs (id, size) VALUES (?, ?)`, contentID, len(n.Content)); err != nil {
+		return fmt.Errorf("failed to store tip content: %w", err)
+	}
+	_, err := s.exec(ctx, tx, `INSERT INTO tips (id, offer_id, category, status, wants_reward, has_hits, received_at, public_key, receipt_lookup, content_blob)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, t.OfferID, string(t.Category), string(t.Status), boolInt(t.WantsReward), boolInt(t.HasHits),
+		tip.CoarseTime(t.ReceivedAt).Unix(), t.PublicKey, nullString(n.ReceiptLookup), contentID)
+	if err != nil {
+		return fmt.Errorf("failed to store tip: %w", err)
+	}
+	if _, err := s.exec(ctx, tx, `UPDATE blobs SET tip_id = ? WHERE id = ?`, t.ID, contentID); err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, tx, `INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, 0, ?)`, contentID, n.Content); err != nil {
+		return fmt.Errorf("failed to store tip content: %w", err)
+	}
+	for holder, wrapped := range n.WrappedKeys {
+		if _, err := s.exec(ctx, tx, `INSERT INTO tip_keys (tip_id, holder, wrapped) VALUES (?, ?, ?)`, t.ID, holder, wrapped); err != nil {
+			return fmt.Errorf("failed to store wrapped key: %w", err)
+		}
+	}
+	return s.adopt(ctx, tx, t.ID, n.StagedBlobs)
+}
+
+const tipColumns = `id, offer_id, category, status, wants_reward, has_hits, received_at, public_key, content_blob`
+
+func scanTip(row scanner) (tip.Tip, string, error) {
+	var t tip.Tip
+	var category, status, content string
+	var wants, hits int
+	var received int64
+	if err := row.Scan(&t.ID, &t.OfferID, &category, &status, &wants, &hits, &received, &t.PublicKey, &content); err != nil {
+		return t, "", err
+	}
+	t.Category, t.Status = tip.Category(category), tip.Status(status)
+	t.WantsReward, t.HasHits = wants == 1, hits == 1
+	t.ReceivedAt = time.Unix(received, 0).UTC()
+	return t, content, nil
+}
+
+// TipByReceipt finds the tip a receipt's lookup id opens. A receipt whose
+// access was ended finds nothing, exactly like a wrong one.
+func (s *Store) TipByReceipt(ctx context.Context, lookup string) (tip.Tip, error) {
+	t, _, err := scanTip(s.read.QueryRowContext(ctx, s.rebind(`SELECT `+tipColumns+` FROM tips WHERE receipt_lookup = ?`), lookup))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, tip.Errorf(tip.CodeNotFound, "no report for this receipt")
+	}
+	return t, err
+}
+
+// Tip returns a tip by id.
+func (s *Store) Tip(ctx context.Context, id string) (tip.Tip, error) {
+	t, _, err := scanTip(s.read.QueryRowContext(ctx, s.rebind(`SELECT `+tipColumns+` FROM tips WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, tip.Errorf(tip.CodeNotFound, "no such report")
+	}
+	return t, err
+}
+
+// TipContent returns a tip's sealed report.
+func (s *Store) TipContent(ctx context.Context, tipID string) ([]byte, error) {
+	var blobID string
+	if err := s.read.QueryRowContext(ctx, s.rebind(`SELECT content_blob FROM tips WHERE id = ?`), tipID).Scan(&blobID); err != nil {
+		return nil, fmt.Errorf("failed to find tip content: %w", err)
+	}
+	b, err := s.OpenBlob(ctx, tipID, blobID)
+	if err != nil {
+		return nil, err
+	}
+	return b.ReadAll()
+}
+
+// WrappedKey returns a tip's key as wrapped to one holder.
+func (s *Store) WrappedKey(ctx context.Context, tipID, holder string) ([]byte, error) {
+	var wrapped []byte
+	err := s.read.QueryRowContext(ctx, s.rebind(`SELECT wrapped FROM tip_keys WHERE tip_id = ? AND holder = ?`), tipID, holder).Scan(&wrapped)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tip.Errorf(tip.CodeNotFound, "no key for this holder")
+	}
+	return wrapped, err
+}
+
+// EndReceiptAccess ends, for good, what a receipt opens: its wrapped key, its
+// lookup id and its sessions go. The desk keeps the report.
+func (s *Store) EndReceiptAccess(ctx context.Context, tipID string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM tip_keys WHERE tip_id = ? AND holder = 'receipt'`,
+			`UPDATE tips SET receipt_lookup = NULL WHERE id = ?`,
+			`DELETE FROM source_sessions WHERE tip_id = ?`,
+		} {
+			if _, err := s.exec(ctx, tx, q, tipID); err != nil {
+				return fmt.Errorf("failed to end receipt access: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// CountTips returns how many tips are stored.
+func (s *Store) CountTips(ctx context.Context) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM tips`).Scan(&n)
+	return n, err
+}
+
+// StoredBytes returns the sealed bytes stored, for the storage quota.
+func (s *Store) StoredBytes(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	err := s.read.QueryRowContext(ctx, `SELECT SUM(size) FROM blobs`).Scan(&n)
+	return n.Int64, err
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
