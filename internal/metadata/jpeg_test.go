@@ -163,3 +163,17 @@ func TestCleanJPEGDamaged(t *testing.T) {
 		})
 	}
 }
+
+func TestReportIsBounded(t *testing.T) {
+	var segs [][]byte
+	for i := range 1000 {
+		segs = append(segs, segment(markerCOM, []byte(strings.Repeat("x", i))))
+	}
+	rep, err := CleanJPEG(io.Discard, bytes.NewReader(withSegments(plainJPEG(t, 8, 8), nil, segs...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Items) != MaxItems || rep.Unlisted != 1000-MaxItems {
+		t.Errorf("%d items listed, %d unlisted", len(rep.Items), rep.Unlisted)
+	}
+}

@@ -45,7 +45,7 @@ func CleanPDF(dst io.Writer, src io.ReaderAt, size int64) (rep Report, err error
 	}
 	s := &pdfScan{ctx: ctx, rep: Report{Type: PDF}, remove: true}
 	if err := s.run(); err != nil {
-		return s.rep, err
+		return s.rep, damaged("PDF", -1, "its objects could not be read")
 	}
 	if err := catch(func() error { return api.WriteContext(ctx, dst) }); err != nil {
 		if errors.Is(err, errPanic) {
@@ -64,8 +64,10 @@ func InspectPDF(src io.ReaderAt, size int64) (Report, error) {
 		return Report{Type: PDF}, err
 	}
 	s := &pdfScan{ctx: ctx, rep: Report{Type: PDF}}
-	err = s.run()
-	return s.rep, err
+	if err := s.run(); err != nil {
+		return s.rep, damaged("PDF", -1, "its objects could not be read")
+	}
+	return s.rep, nil
 }
 
 var errPanic = errors.New("pdf library panicked")
@@ -114,22 +116,14 @@ type pdfScan struct {
 	ctx    *model.Context
 	rep    Report
 	remove bool
-	seen   map[found]bool // report each distinct item once
 }
 
 func (s *pdfScan) add(fs ...found) {
-	if s.seen == nil {
-		s.seen = map[found]bool{}
-	}
 	a := Kept
 	if s.remove {
 		a = Removed
 	}
 	for _, f := range fs {
-		if s.seen[f] || len(s.seen) > 200 {
-			continue
-		}
-		s.seen[f] = true
 		s.rep.add(f.cat, f.label, f.value, a)
 	}
 }

@@ -76,10 +76,18 @@ type Item struct {
 // MaxValueLen caps the length of Item.Value: a report must stay small whatever a file holds.
 const MaxValueLen = 256
 
-// Report is what was found in one file and what was done with it.
+// MaxItems caps the number of items in a report: a hostile file could hold millions of
+// comment segments. Items beyond it are counted in Report.Unlisted.
+const MaxItems = 200
+
+// Report is what was found in one file and what was done with it. Identical items (the
+// same city in IPTC and in XMP, say) are listed once.
 type Report struct {
-	Type  Type
-	Items []Item
+	Type     Type
+	Items    []Item
+	Unlisted int // items found but not listed, beyond MaxItems
+
+	seen map[Item]bool
 }
 
 // String shows counts only, so that a report printed or logged by mistake reveals no value.
@@ -116,7 +124,7 @@ func (r Report) Count(a Action) int {
 }
 
 // Found reports whether any metadata was found at all.
-func (r Report) Found() bool { return len(r.Items) > 0 }
+func (r Report) Found() bool { return len(r.Items) > 0 || r.Unlisted > 0 }
 
 // Group is the items of one category, as Summary returns them.
 type Group struct {
@@ -145,13 +153,24 @@ func (r Report) Summary() []Group {
 
 // add appends an item, cleaning its value so that the report is safe to render and small.
 func (r *Report) add(c Category, label, value string, a Action) {
-	r.Items = append(r.Items, Item{Category: c, Label: label, Value: cleanValue(value), Action: a})
+	r.addNote(c, label, value, a, "")
 }
 
 // addNote is add with a note.
 func (r *Report) addNote(c Category, label, value string, a Action, note string) {
-	r.add(c, label, value, a)
-	r.Items[len(r.Items)-1].Note = note
+	it := Item{Category: c, Label: cleanValue(label), Value: cleanValue(value), Action: a, Note: note}
+	if r.seen[it] {
+		return
+	}
+	if len(r.Items) >= MaxItems {
+		r.Unlisted++
+		return
+	}
+	if r.seen == nil {
+		r.seen = map[Item]bool{}
+	}
+	r.seen[it] = true
+	r.Items = append(r.Items, it)
 }
 
 // cleanValue makes a value printable: valid UTF-8, no control characters, trimmed,

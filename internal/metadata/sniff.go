@@ -227,6 +227,8 @@ func sniffMarkup(head []byte, ext string) (Type, bool) {
 	s = bytes.TrimLeft(s, " \t\r\n")
 	lower := strings.ToLower(string(s))
 	switch {
+	case strings.Contains(lower, "%pdf-"):
+		return other("PDF document with data before its header", "application/pdf"), true
 	case strings.Contains(lower, "<svg"):
 		return other("SVG image", "image/svg+xml"), true
 	case strings.HasPrefix(lower, "<!doctype html"), strings.HasPrefix(lower, "<html"),

@@ -44,6 +44,7 @@ func TestSniff(t *testing.T) {
 		{"a.txt", "Received: from mail.example (10.0.0.1)\r\n", KindOther, "e-mail message"},
 		{"a.rtf", "{\\rtf1\\ansi", KindOther, "RTF document"},
 		{"a", "\x7fELF\x02\x01", KindOther, "program (ELF)"},
+		{"lead.pdf", "\n\n%PDF-1.4\n1 0 obj << /Author (Pak) >>", KindOther, "PDF document with data before its header"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
