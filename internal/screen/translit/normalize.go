@@ -57,7 +57,9 @@ var specialLatin = map[rune]string{
 
 // foldLetters applies NFKC, case folding and diacritic stripping.
 func foldLetters(s string) string {
-	s = folder.String(norm.NFKC.String(s))
+	// ToLower after folding: x/text's Fold maps Cherokee small letters to
+	// capitals and back on a second pass, which would break idempotence.
+	s = strings.ToLower(folder.String(norm.NFKC.String(s)))
 	d := norm.NFD.String(s)
 	var b strings.Builder
 	b.Grow(len(d))
@@ -74,7 +76,9 @@ func foldLetters(s string) string {
 		} else {
 			b.WriteRune(r)
 		}
-		if !unicode.Is(unicode.Mn, r) {
+		// Joiners vanish in tokenize, so a mark after "a'" will follow
+		// the "a" on a second pass: judge it by the letter now.
+		if !unicode.Is(unicode.Mn, r) && !isJoiner(r) {
 			prev = r
 		}
 	}
