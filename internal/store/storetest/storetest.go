@@ -35,7 +35,9 @@ func Backends(t testing.TB) []Backend {
 		if os.Getenv("CI") != "" {
 			t.Fatal("CI is set but TIPLINE_TEST_POSTGRES is not: CI must test PostgreSQL")
 		}
-		warnOnce.Do(func() { t.Log("PostgreSQL tests skipped: TIPLINE_TEST_POSTGRES is not set (scripts/test sets it when PostgreSQL is installed)") })
+		warnOnce.Do(func() {
+			t.Log("PostgreSQL tests skipped: TIPLINE_TEST_POSTGRES is not set (scripts/test sets it when PostgreSQL is installed)")
+		})
 		return out
 	}
 	return append(out, Backend{Name: "postgres", DataDir: t.TempDir(), DSN: freshSchema(t, base)})

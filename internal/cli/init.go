@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"tipline/internal/install"
+)
+
+func runInit(args []string, stdout io.Writer) error {
+	fs := newFlagSet("init", stdout)
+	data := fs.String("data", "", "the data folder to create (required)")
+	dsn := fs.String("db", "", "PostgreSQL DSN; without it, SQLite in the data folder")
+	recovery := fs.String("recovery-recipient", "", "the offline recovery key's public key (age1...); without it, one is generated")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *data == "" {
+		return withHint(errors.New("--data is required"), "tipline init --data ./tipline-data")
+	}
+	return initialise(context.Background(), stdout, install.Options{DataDir: *data, DSN: *dsn, RecoveryRecipient: *recovery})
+}
+
+func initialise(ctx context.Context, stdout io.Writer, opt install.Options) error {
+	res, err := install.Init(ctx, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Created a Tipline installation in %s.\n", opt.DataDir)
+	if res.OfferID != "" {
+		fmt.Fprintf(stdout, "Created the default offer \"North Korea sanctions evasion\" (id %s).\n", res.OfferID)
+	}
+	if res.RecoveryIdentityPath != "" {
+		fmt.Fprintf(stdout, "\nIMPORTANT: a new recovery identity was written to\n  %s\n"+
+			"It opens every report. Move it to offline storage now (e.g. an encrypted USB key in a safe)\n"+
+			"and delete it from this machine. Better: generate one offline with age-keygen and pass\n"+
+			"its public key to \"tipline init --recovery-recipient age1...\".\n", res.RecoveryIdentityPath)
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"regexp"
+	"syscall"
+	"time"
+
+	"tipline/internal/install"
+	"tipline/internal/intake"
+	"tipline/internal/store"
+	"tipline/internal/web"
+)
+
+const defaultDataDir = "./tipline-data"
+
+func runServe(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	data := fs.String("data", defaultDataDir, "the data folder")
+	public := fs.String("public", "127.0.0.1:8080", "address of the source site")
+	desk := fs.String("desk", "127.0.0.1:8081", "address of the back office (keep it private)")
+	dsn := fs.String("db", "", "PostgreSQL DSN; without it, SQLite in the data folder")
+	onion := fs.String("onion", "", "the site's .onion address, sent as Onion-Location")
+	maxUpload := fs.Int64("max-upload", intake.DefaultMaxBytes, "largest report with its files, in bytes")
+	perMinute := fs.Int("submissions-per-minute", 0, "budget of submissions per minute across all sources (0: off)")
+	quota := fs.Int64("storage-quota", 0, "stop taking submissions when this many sealed bytes are stored (0: off)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	keys, err := install.Load(*data)
+	if errors.Is(err, install.ErrNotInitialised) {
+		if *data != defaultDataDir {
+			return withHint(err, fmt.Sprintf("create it with: tipline init --data %s", *data))
+		}
+		if err := initialise(context.Background(), stderr, install.Options{DataDir: *data, DSN: *dsn}); err != nil {
+			return err
+		}
+		keys, err = install.Load(*data)
+	}
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := store.Open(ctx, *data, *dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	src, err := intake.New(intake.Config{
+		Store: st, Keys: keys, Logger: logger, Onion: *onion, MaxBytes: *maxUpload,
+		SubmissionsPerMinute: *perMinute, StorageQuotaBytes: *quota,
+	})
+	if err != nil {
+		return err
+	}
+	publicLn, err := net.Listen("tcp", *public)
+	if err != nil {
+		return withHint(err, "choose another address with --public")
+	}
+	deskLn, err := net.Listen("tcp", *desk)
+	if err != nil {
+		publicLn.Close()
+		return withHint(err, "choose another address with --desk")
+	}
+
+	servers := []*http.Server{newServer(src.Handler(), logger), newServer(deskPlaceholder(), logger)}
+	errs := make(chan error, 2)
+	go func() { errs <- servers[0].Serve(publicLn) }()
+	go func() { errs <- servers[1].Serve(deskLn) }()
+	runCtx, stopRun := context.WithCancel(context.Background())
+	defer stopRun()
+	go src.Run(runCtx)
+	fmt.Fprintf(stdout, "Tipline source site on http://%s/  (desk reserved on %s)\n", publicLn.Addr(), deskLn.Addr())
+
+	select {
+	case <-ctx.Done():
+	case err = <-errs:
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, s := range servers {
+		s.Shutdown(shutdown)
+	}
+	stopRun()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func newServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		// net/http logs some errors with the client's address ("TLS
+		// handshake error from 1.2.3.4:5678"); those never reach our log.
+		ErrorLog: log.New(redactingWriter{logger}, "", 0),
+	}
+}
+
+var addrPattern = regexp.MustCompile(`\[?[0-9a-fA-F:.]*[0-9a-fA-F]\]?:\d+|\d{1,3}(\.\d{1,3}){3}`)
+
+// redactingWriter forwards net/http's own log lines without any address.
+type redactingWriter struct{ log *slog.Logger }
+
+func (r redactingWriter) Write(p []byte) (int, error) {
+	r.log.Warn("http server", "msg", addrPattern.ReplaceAllString(string(p), "[address removed]"))
+	return len(p), nil
+}
+
+// deskPlaceholder holds the desk address until the back office is built, so
+// that nothing else can take it.
+func deskPlaceholder() http.Handler {
+	return web.SecureHeaders(web.SourceCSP, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "The Tipline desk is not available in this version.", http.StatusServiceUnavailable)
+	}))
+}

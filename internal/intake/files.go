@@ -1,0 +1,134 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"tipline/internal/metadata"
+	"tipline/internal/seal"
+	"tipline/internal/tip"
+)
+
+// fileChoices are the source's answers about their files.
+type fileChoices struct {
+	keepMetadata bool // keep metadata in JPEG, PNG and PDF
+	othersAsIs   bool // accept types Tipline cannot clean
+}
+
+// processFiles decides, for each staged file, what the source's choices
+// allow: clean it (a new sealed blob replaces the staged one), inspect it, or
+// refuse it. The staged copy is read back through the tip's key with random
+// access, never into a plaintext file. It returns the files as the report
+// records them and the blob ids that the tip must adopt; problems a source
+// can fix are field errors.
+func (s *Server) processFiles(ctx context.Context, staged []*stagedFile, key *seal.Key, choice fileChoices) ([]tip.File, []string, tip.FieldErrors, error) {
+	var files []tip.File
+	var keep []string
+	fe := tip.FieldErrors{}
+	for _, f := range staged {
+		file := tip.File{Name: f.name, Type: f.typ.Name, BlobID: f.blob}
+		plain, size, err := s.openStaged(ctx, f.blob, key)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		file.Size = size
+		switch {
+		case f.typ.CarriesNoMetadata():
+			if _, err := metadata.CopyText(io.Discard, io.NewSectionReader(plain, 0, size)); err != nil {
+				if !choice.othersAsIs {
+					fe["attachment"] = tip.FieldError{Key: "err_file_needs_consent", Arg: f.name}
+				}
+				break
+			}
+			file.Metadata = tip.MetadataReport{Checked: true}
+		case f.typ.Cleanable() && choice.keepMetadata:
+			rep, err := metadata.Inspect(plain, size, f.typ)
+			if err != nil {
+				if !choice.othersAsIs {
+					fe["attachment"] = tip.FieldError{Key: "err_file_damaged", Arg: f.name}
+				}
+				break
+			}
+			file.Metadata = reportOf(rep)
+		case f.typ.Cleanable():
+			cleaned, cleanedSize, rep, err := s.clean(ctx, plain, size, f.typ, key.Recipient())
+			if err != nil {
+				if isStoreError(err) {
+					return nil, nil, nil, err
+				}
+				if !choice.othersAsIs {
+					fe["attachment"] = tip.FieldError{Key: "err_file_damaged", Arg: f.name}
+				}
+				break
+			}
+			s.store.DeleteStaged(ctx, f.blob)
+			file.BlobID, file.Size, file.Metadata = cleaned, cleanedSize, reportOf(rep)
+		default:
+			if !choice.othersAsIs {
+				fe["attachment"] = tip.FieldError{Key: "err_file_needs_consent", Arg: f.name + " (" + f.typ.Name + ")"}
+			}
+		}
+		files = append(files, file)
+		keep = append(keep, file.BlobID)
+	}
+	if len(fe) > 0 {
+		return nil, keep, fe, nil
+	}
+	return files, keep, nil, nil
+}
+
+// openStaged gives random access to a staged file's plaintext.
+func (s *Server) openStaged(ctx context.Context, blobID string, key *seal.Key) (io.ReaderAt, int64, error) {
+	b, err := s.store.OpenStagedBlob(ctx, blobID)
+	if err != nil {
+		return nil, 0, err
+	}
+	return seal.OpenAt(b, b.Size(), key)
+}
+
+// clean writes a cleaned copy of a file into a new staging blob.
+func (s *Server) clean(ctx context.Context, plain io.ReaderAt, size int64, typ metadata.Type, to seal.Recipient) (string, int64, metadata.Report, error) {
+	bw, err := s.store.NewStagedBlob(ctx)
+	if err != nil {
+		return "", 0, metadata.Report{}, storeError{err}
+	}
+	counter := &countingWriter{}
+	sw, err := seal.Seal(storeWriter{bw}, to)
+	if err == nil {
+		var rep metadata.Report
+		rep, err = metadata.Clean(io.MultiWriter(sw, counter), plain, size, typ)
+		if err == nil {
+			err = errors.Join(sw.Close(), closeStore(bw))
+		}
+		if err == nil {
+			return bw.ID(), counter.n, rep, nil
+		}
+	}
+	s.store.DeleteStaged(context.WithoutCancel(ctx), bw.ID())
+	return "", 0, metadata.Report{}, err
+}
+
+type closer interface{ Close() error }
+
+func closeStore(c closer) error {
+	if err := c.Close(); err != nil {
+		return storeError{err}
+	}
+	return nil
+}
+
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// reportOf turns the metadata package's report into the sealed record.
+func reportOf(rep metadata.Report) tip.MetadataReport {
+	out := tip.MetadataReport{Checked: true}
+	for _, it := range rep.Items {
+		out.Items = append(out.Items, tip.MetadataItem{
+			Category: it.Category.String(), Label: it.Label, Value: it.Value, Removed: it.Action == metadata.Removed,
+		})
+	}
+	return out
+}

@@ -1,0 +1,52 @@
+package intake
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"tipline/internal/tip"
+)
+
+// offerView is an offer as a source page shows it, in one language.
+type offerView struct {
+	ID          string
+	Title       string
+	Description string
+	Max         string
+	Categories  []tip.Category
+	Ended       bool
+}
+
+func viewOffer(o tip.Offer, lang string) offerView {
+	return offerView{
+		ID: o.ID, Title: tip.Text(o.Title, lang), Description: tip.Text(o.Description, lang),
+		Max: usd(o.MaxRewardUSD), Categories: o.Categories, Ended: !o.Active(time.Now()),
+	}
+}
+
+// usd writes whole dollars as US$5,000,000.
+func usd(n int64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return "US$" + b.String()
+}
+
+// humanBytes writes a size limit in the largest whole unit.
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

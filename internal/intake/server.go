@@ -1,0 +1,185 @@
+// Package intake is the source site: the pages a tipster reads, the form they
+// send, the receipt they get, and the status page they come back to.
+//
+// Its promises (DESIGN.md): no JavaScript and no third-party resource on any
+// page; no client address, user agent or request id stored or logged; no
+// cookie until a source logs in with a receipt; uploads streamed straight into
+// sealed staging chunks, never spooled to a plaintext temp file; a tip either
+// committed whole with its wrapped keys before its receipt is shown, or not at
+// all.
+package intake
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"tipline/internal/install"
+	"tipline/internal/seal"
+	"tipline/internal/store"
+	"tipline/internal/tip"
+	"tipline/internal/web"
+)
+
+// Config is what the source site needs.
+type Config struct {
+	Store    *store.Store
+	Keys     *install.Keys
+	Logger   *slog.Logger
+	Onion    string // onion address advertised with Onion-Location, if any
+	MaxBytes int64  // the largest request body: a report with all its files
+
+	// Budgets, off (zero) by default.
+	SubmissionsPerMinute int
+	StorageQuotaBytes    int64
+
+	// FailedReceiptInterval spaces out answers to wrong receipts, across all
+	// clients; FailedReceiptDelay is the least any wrong answer waits.
+	FailedReceiptInterval time.Duration
+	FailedReceiptDelay    time.Duration
+}
+
+// DefaultMaxBytes is the default upload limit: 2 GiB.
+const DefaultMaxBytes = 2 << 30
+
+// Server serves the source site.
+type Server struct {
+	cfg       Config
+	store     *store.Store
+	recovery  seal.Recipient
+	pages     *web.Templates
+	catalogs  web.Catalogs
+	log       *slog.Logger
+	committer *committer
+	guesses   *guessGate
+	budget    *budget
+}
+
+// New prepares the source site. Call Run to start its background work.
+func New(cfg Config) (*Server, error) {
+	if cfg.MaxBytes == 0 {
+		cfg.MaxBytes = DefaultMaxBytes
+	}
+	if cfg.FailedReceiptInterval == 0 {
+		cfg.FailedReceiptInterval = 100 * time.Millisecond
+	}
+	if cfg.FailedReceiptDelay == 0 {
+		cfg.FailedReceiptDelay = time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	recovery, err := cfg.Keys.Recovery()
+	if err != nil {
+		return nil, err
+	}
+	pages, err := web.ParseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	catalogs, err := web.LoadCatalogs()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{
+		cfg: cfg, store: cfg.Store, recovery: recovery, pages: pages, catalogs: catalogs, log: cfg.Logger,
+		committer: newCommitter(cfg.Store),
+		guesses:   &guessGate{interval: cfg.FailedReceiptInterval, delay: cfg.FailedReceiptDelay},
+		budget:    &budget{perMinute: cfg.SubmissionsPerMinute, quota: cfg.StorageQuotaBytes, store: cfg.Store},
+	}, nil
+}
+
+// StagingTTL is how long an unadopted upload may take before it is swept: a
+// slow upload over Tor may take hours.
+const StagingTTL = 12 * time.Hour
+
+// Run commits tips and sweeps abandoned uploads and expired sessions until ctx
+// ends. Stop the HTTP server first, so no handler waits on a stopped committer.
+func (s *Server) Run(ctx context.Context) {
+	go s.committer.run(ctx)
+	tick := time.NewTicker(10 * time.Minute)
+	defer tick.Stop()
+	for {
+		s.sweep(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (s *Server) sweep(ctx context.Context) {
+	if _, err := s.store.SweepStaged(ctx, time.Now().Add(-StagingTTL)); err != nil && ctx.Err() == nil {
+		s.log.Error("sweeping staged uploads failed", "err", err)
+	}
+	if err := s.store.SweepSourceSessions(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("sweeping source sessions failed", "err", err)
+	}
+}
+
+// Handler returns the source site with its protective middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, l := range web.Languages {
+		lang, p := l.Code, l.Prefix
+		mux.HandleFunc("GET "+p+"/{$}", s.withLang(lang, s.landing))
+		mux.HandleFunc("GET "+p+"/offers/{id}", s.withLang(lang, s.offer))
+		mux.HandleFunc("GET "+p+"/submit", s.withLang(lang, s.submitForm))
+		mux.HandleFunc("POST "+p+"/submit", s.withLang(lang, s.submit))
+		mux.HandleFunc("GET "+p+"/status", s.withLang(lang, s.status))
+		mux.HandleFunc("POST "+p+"/status", s.withLang(lang, s.statusLogin))
+		mux.HandleFunc("POST "+p+"/status/messages", s.withLang(lang, s.statusMessage))
+		mux.HandleFunc("POST "+p+"/status/end", s.withLang(lang, s.statusEnd))
+		mux.HandleFunc("POST "+p+"/status/logout", s.withLang(lang, s.statusLogout))
+	}
+	mux.Handle("GET /static/", http.StripPrefix("/static/", web.Static()))
+	mux.HandleFunc("/", s.withLang("en", func(w http.ResponseWriter, r *http.Request, lang string) {
+		s.fail(w, lang, tip.Errorf(tip.CodeNotFound, "no such page"))
+	}))
+	return web.Recover(s.log, web.SecureHeaders(web.SourceCSP, s.cfg.Onion, web.CrossOrigin(mux)))
+}
+
+func (s *Server) withLang(lang string, h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { h(w, r, lang) }
+}
+
+// page is what every source template gets.
+type page struct {
+	L         web.Localizer
+	Languages []web.Language
+}
+
+func (s *Server) page(lang string) page {
+	return page{L: s.catalogs.For(lang), Languages: web.Languages}
+}
+
+// fail answers with the page for an application error. It is the one place
+// errors become HTTP statuses; only internal errors are logged, and never with
+// report content.
+func (s *Server) fail(w http.ResponseWriter, lang string, err error) {
+	l := s.catalogs.For(lang)
+	status, text := http.StatusInternalServerError, l.T("error_internal")
+	switch tip.ErrorCode(err) {
+	case tip.CodeInvalid:
+		status, text = http.StatusBadRequest, l.T("error_bad_form")
+	case tip.CodeNotFound:
+		status, text = http.StatusNotFound, l.T("error_not_found")
+	case tip.CodeTooLarge:
+		status, text = http.StatusRequestEntityTooLarge, l.T("error_too_large", humanBytes(s.cfg.MaxBytes))
+	case tip.CodeUnavailable:
+		status, text = http.StatusServiceUnavailable, l.T("error_busy")
+	case tip.CodeUnauthorized:
+		status, text = http.StatusUnauthorized, l.T("session_ended")
+	case tip.CodeConflict:
+		status, text = http.StatusConflict, tip.ErrorMessage(err)
+	default:
+		s.log.Error("internal error on the source site", "err", err)
+	}
+	s.pages.Render(w, status, "message", struct {
+		page
+		Title, Text, Back string
+		Good              bool
+	}{s.page(lang), l.T("error_title"), text, "/", false})
+}

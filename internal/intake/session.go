@@ -1,0 +1,82 @@
+package intake
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"net/http"
+	"time"
+
+	"tipline/internal/seal"
+	"tipline/internal/tip"
+)
+
+// A source session starts when a receipt opens a report. The cookie holds a
+// session id and a secret; the server stores the tip key wrapped under a key
+// derived from that secret, so a stolen session table opens nothing.
+const (
+	sessionCookie = "tipline_source"
+	sessionTTL    = 30 * time.Minute
+	idLen         = 16
+	secretLen     = 32
+)
+
+func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, tipID string, key *seal.Key) error {
+	raw := make([]byte, idLen+secretLen)
+	rand.Read(raw)
+	holder, err := seal.DeriveKey(raw[idLen:], "source session")
+	if err != nil {
+		return err
+	}
+	wrapped, err := seal.Wrap(key, holder.Recipient())
+	if err != nil {
+		return err
+	}
+	if err := s.store.CreateSourceSession(ctx, sessionID(raw[:idLen]), tipID, wrapped, time.Now().Add(sessionTTL)); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/",
+		MaxAge: int(sessionTTL.Seconds()), HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
+	})
+	return nil
+}
+
+// session returns the tip and its key for the request's session cookie.
+func (s *Server) session(r *http.Request) (tip.Tip, *seal.Key, string, error) {
+	unauthorized := tip.Errorf(tip.CodeUnauthorized, "no session")
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return tip.Tip{}, nil, "", unauthorized
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil || len(raw) != idLen+secretLen {
+		return tip.Tip{}, nil, "", unauthorized
+	}
+	id := sessionID(raw[:idLen])
+	tipID, wrapped, err := s.store.SourceSession(r.Context(), id)
+	if err != nil {
+		return tip.Tip{}, nil, "", err
+	}
+	holder, err := seal.DeriveKey(raw[idLen:], "source session")
+	if err != nil {
+		return tip.Tip{}, nil, "", err
+	}
+	key, err := seal.Unwrap(wrapped, holder)
+	if err != nil {
+		return tip.Tip{}, nil, "", unauthorized
+	}
+	t, err := s.store.Tip(r.Context(), tipID)
+	return t, key, id, err
+}
+
+func clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+}
+
+func sessionID(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
+}

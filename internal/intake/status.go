@@ -1,0 +1,105 @@
+package intake
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"tipline/internal/seal"
+	"tipline/internal/tip"
+	"tipline/internal/web"
+)
+
+// status shows the report of a logged-in source, or the receipt form.
+func (s *Server) status(w http.ResponseWriter, r *http.Request, lang string) {
+	web.NoStore(w)
+	t, key, _, err := s.session(r)
+	if err != nil {
+		s.renderLogin(w, http.StatusOK, lang, "")
+		return
+	}
+	s.renderStatus(w, r.Context(), lang, t, key, http.StatusOK, "")
+}
+
+func (s *Server) renderLogin(w http.ResponseWriter, status int, lang, problem string) {
+	web.NoStore(w)
+	s.pages.Render(w, status, "status_login", struct {
+		page
+		Problem string
+	}{s.page(lang), problem})
+}
+
+type messageView struct {
+	Author string
+	When   string
+	Text   string
+	Files  []fileView
+}
+
+type fileView struct{ Name, Size string }
+
+// renderStatus opens the report and its messages with the tip key and shows
+// them. Only public states are shown: never "referred".
+func (s *Server) renderStatus(w http.ResponseWriter, ctx context.Context, lang string, t tip.Tip, key *seal.Key, status int, problem string) {
+	l := s.catalogs.For(lang)
+	sealed, err := s.store.TipContent(ctx, t.ID)
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	var rep tip.Report
+	if err := openJSON(sealed, key, &rep); err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	msgs, err := s.store.Messages(ctx, t.ID)
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	var views []messageView
+	for _, m := range msgs {
+		b, err := s.store.OpenBlob(ctx, t.ID, m.BodyBlob)
+		if err != nil {
+			s.fail(w, lang, err)
+			return
+		}
+		body, err := b.ReadAll()
+		if err != nil {
+			s.fail(w, lang, err)
+			return
+		}
+		var mb tip.MessageBody
+		if err := openJSON(body, key, &mb); err != nil {
+			s.fail(w, lang, err)
+			return
+		}
+		v := messageView{Author: string(m.Author), When: m.CreatedAt.Format("2006-01-02 15:04 UTC"), Text: mb.Text}
+		for _, f := range mb.Files {
+			v.Files = append(v.Files, fileView{f.Name, humanBytes(f.Size)})
+		}
+		views = append(views, v)
+	}
+	reward := l.T("reward_none")
+	if t.WantsReward {
+		reward = l.T("reward_requested")
+	}
+	web.NoStore(w)
+	s.pages.Render(w, status, "status", struct {
+		page
+		State          tip.PublicState
+		Reward         string
+		Received       string
+		Report         tip.Report
+		Messages       []messageView
+		MessageProblem string
+	}{s.page(lang), t.Status.Public(), reward, t.ReceivedAt.Format("January 2006"), rep, views, problem})
+}
+
+func openJSON(sealed []byte, key *seal.Key, v any) error {
+	plain, err := seal.OpenBytes(sealed, key)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(plain, v)
+}

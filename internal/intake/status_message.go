@@ -1,0 +1,69 @@
+package intake
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"tipline/internal/seal"
+	"tipline/internal/tip"
+)
+
+// statusMessage adds a message, with optional files, from a logged-in source.
+func (s *Server) statusMessage(w http.ResponseWriter, r *http.Request, lang string) {
+	ctx := r.Context()
+	t, key, _, err := s.session(r)
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	up, err := s.readUpload(w, r, key.Recipient())
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	staged := up.blobIDs()
+	committed := false
+	defer func() {
+		if !committed {
+			s.store.DeleteStaged(context.WithoutCancel(ctx), staged...)
+		}
+	}()
+	text := strings.TrimSpace(up.fields.Get("message"))
+	files, keep, fileErrs, err := s.processFiles(ctx, up.files, key, fileChoices{checked(up.fields, "keep_metadata"), checked(up.fields, "send_others_as_is")})
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	staged = append(staged, keep...)
+	l := s.catalogs.For(lang)
+	problem := ""
+	switch {
+	case len(fileErrs) > 0:
+		problem = l.T(fileErrs["attachment"].Key, fileErrs["attachment"].Arg)
+	case text == "" && len(files) == 0:
+		problem = l.T("err_message_required")
+	case len(text) > tip.MaxMessageBytes:
+		problem = l.T("err_too_long", tip.MaxMessageBytes)
+	}
+	if problem != "" {
+		s.renderStatus(w, ctx, lang, t, key, http.StatusUnprocessableEntity, problem)
+		return
+	}
+	plain, _ := json.Marshal(tip.MessageBody{Text: text, Files: files})
+	body, err := seal.SealBytes(plain, key.Recipient())
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	m := &tip.Message{ID: tip.NewID(), TipID: t.ID, Author: tip.AuthorSource, CreatedAt: time.Now()}
+	if err := s.store.AddMessage(ctx, m, body, keep); err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	committed = true
+	http.Redirect(w, r, s.catalogs.For(lang).Path("/status"), http.StatusSeeOther)
+}
+

@@ -1,0 +1,151 @@
+package intake
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"tipline/internal/receipt"
+	"tipline/internal/seal"
+	"tipline/internal/store"
+	"tipline/internal/tip"
+	"tipline/internal/web"
+)
+
+// submit takes a report: streams its files into sealed staging, validates,
+// cleans metadata, seals the report to a fresh tip key, wraps that key to its
+// holders, commits everything at once and only then shows the receipt — in
+// the response body, never in a URL or a cookie.
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
+	ctx := r.Context()
+	if err := s.budget.allow(ctx); err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	key, err := seal.NewKey()
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	up, err := s.readUpload(w, r, key.Recipient())
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	staged := up.blobIDs()
+	committed := false
+	defer func() {
+		if !committed {
+			s.store.DeleteStaged(context.WithoutCancel(ctx), staged...)
+		}
+	}()
+
+	offer, err := s.chooseOffer(ctx, up.fields.Get("offer"))
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	rep := reportFromForm(up.fields, lang)
+	fieldErrs, _ := rep.Validate(offer).(tip.FieldErrors)
+	files, keep, fileErrs, err := s.processFiles(ctx, up.files, key, fileChoices{rep.KeepMetadata, rep.SendOthersAsIs})
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	staged = append(staged, keep...)
+	for k, v := range fileErrs {
+		if fieldErrs == nil {
+			fieldErrs = tip.FieldErrors{}
+		}
+		fieldErrs[k] = v
+	}
+	if len(fieldErrs) > 0 {
+		s.renderForm(w, http.StatusUnprocessableEntity, lang, offer, rep, fieldErrs, len(up.files) > 0)
+		return
+	}
+	rep.Files = files
+
+	rcpt, err := receipt.New(receipt.FormFor(lang))
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	newTip, err := s.sealTip(ctx, key, offer, rep, rcpt, keep)
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	if err := s.committer.commit(ctx, newTip); err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	committed = true
+
+	web.NoStore(w)
+	s.pages.Render(w, http.StatusOK, "confirm", struct {
+		page
+		Receipt string
+		Files   []tip.File
+	}{s.page(lang), rcpt.String(), files})
+}
+
+// sealTip seals the report to the tip key and wraps the key to the receipt,
+// the recovery recipient and the offer's current recipients. After this the
+// server holds no way to open the tip but theirs.
+func (s *Server) sealTip(ctx context.Context, key *seal.Key, offer tip.Offer, rep *tip.Report, rcpt receipt.Receipt, files []string) (*store.NewTip, error) {
+	plain, err := json.Marshal(rep)
+	if err != nil {
+		return nil, err
+	}
+	content, err := seal.SealBytes(plain, key.Recipient())
+	if err != nil {
+		return nil, err
+	}
+	wrapped, err := s.wrapForHolders(ctx, key, offer.ID)
+	if err != nil {
+		return nil, err
+	}
+	receiptKey, err := rcpt.Key()
+	if err != nil {
+		return nil, err
+	}
+	if wrapped["receipt"], err = seal.Wrap(key, receiptKey.Recipient()); err != nil {
+		return nil, err
+	}
+	return &store.NewTip{
+		Tip: tip.Tip{
+			ID: tip.NewID(), OfferID: offer.ID, Category: rep.Category, Status: tip.StatusNew,
+			WantsReward: rep.WantsReward, ReceivedAt: time.Now(), PublicKey: key.Recipient().String(),
+		},
+		ReceiptLookup: rcpt.LookupID(),
+		WrappedKeys:   wrapped,
+		Content:       content,
+		StagedBlobs:   files,
+	}, nil
+}
+
+// wrapForHolders wraps a tip key to the recovery recipient and to everyone
+// who receives the offer's reports now.
+func (s *Server) wrapForHolders(ctx context.Context, key *seal.Key, offerID string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	var err error
+	if out["recovery"], err = seal.Wrap(key, s.recovery); err != nil {
+		return nil, err
+	}
+	holders, err := s.store.OfferRecipients(ctx, offerID)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range holders {
+		r, err := seal.ParseRecipient(h.Recipient)
+		if err != nil {
+			s.log.Error("skipping an offer recipient with a damaged public key", "holder", h.Name)
+			continue
+		}
+		if out[h.Name], err = seal.Wrap(key, r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

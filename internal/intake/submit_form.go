@@ -1,0 +1,75 @@
+package intake
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"tipline/internal/tip"
+)
+
+// vesselRows is how many ship rows the form shows: enough for a
+// ship-to-ship transfer and its escort, without JavaScript to add more.
+const vesselRows = 3
+
+// formView is the submission form with the source's answers and problems.
+type formView struct {
+	page
+	OfferID    string
+	OfferTitle string
+	Categories []tip.Category
+	HowKnown   []tip.HowKnown
+	Report     tip.Report
+	VesselRows []tip.Vessel
+	ListFields []listField
+	Errors     tip.FieldErrors
+	FilesLost  bool
+	MaxUpload  string
+}
+
+type listField struct{ Name, Value string }
+
+// submitForm shows an empty form, for the default offer or ?offer=ID.
+func (s *Server) submitForm(w http.ResponseWriter, r *http.Request, lang string) {
+	offer, err := s.chooseOffer(r.Context(), r.URL.Query().Get("offer"))
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	s.renderForm(w, http.StatusOK, lang, offer, &tip.Report{}, nil, false)
+}
+
+// chooseOffer returns the offer asked for, or the default offer. An ended
+// offer takes no reports.
+func (s *Server) chooseOffer(ctx context.Context, id string) (tip.Offer, error) {
+	if id == "" {
+		return s.store.DefaultOffer(ctx)
+	}
+	o, err := s.store.Offer(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	if !o.Active(time.Now()) {
+		return o, tip.Errorf(tip.CodeNotFound, "offer has ended")
+	}
+	return o, nil
+}
+
+func (s *Server) renderForm(w http.ResponseWriter, status int, lang string, offer tip.Offer, rep *tip.Report, fe tip.FieldErrors, filesLost bool) {
+	rows := append([]tip.Vessel(nil), rep.Vessels...)
+	for len(rows) < vesselRows {
+		rows = append(rows, tip.Vessel{})
+	}
+	v := formView{
+		page: s.page(lang), Categories: offer.Categories, HowKnown: []tip.HowKnown{tip.KnownSaw, tip.KnownDocuments, tip.KnownHeard},
+		Report: *rep, VesselRows: rows, Errors: fe, FilesLost: filesLost, MaxUpload: humanBytes(s.cfg.MaxBytes),
+		ListFields: []listField{
+			{"companies", lines(rep.Companies)}, {"people", lines(rep.People)},
+			{"wallets", lines(rep.Wallets)}, {"bank_accounts", lines(rep.BankAccounts)},
+		},
+	}
+	if !offer.IsDefault {
+		v.OfferID, v.OfferTitle = offer.ID, tip.Text(offer.Title, lang)
+	}
+	s.pages.Render(w, status, "submit", v)
+}

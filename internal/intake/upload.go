@@ -1,0 +1,192 @@
+package intake
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"unicode/utf8"
+
+	"tipline/internal/metadata"
+	"tipline/internal/seal"
+	"tipline/internal/store"
+	"tipline/internal/tip"
+)
+
+const (
+	maxFieldBytes = 2 * tip.MaxMessageBytes
+	maxFields     = 1000
+	maxFiles      = 100
+)
+
+// upload is a multipart form read as a stream: its text fields in memory,
+// its files already sealed into staging blobs.
+type upload struct {
+	fields url.Values
+	files  []*stagedFile
+}
+
+// stagedFile is a file sealed, as it arrived, into a staging blob.
+type stagedFile struct {
+	name string
+	typ  metadata.Type
+	blob string
+	size int64 // sealed size
+}
+
+func (u *upload) blobIDs() []string {
+	ids := make([]string, len(u.files))
+	for i, f := range u.files {
+		ids[i] = f.blob
+	}
+	return ids
+}
+
+// readUpload streams a multipart body. Files go straight into encryption to
+// the tip's recipient, chunk by chunk: the plaintext never touches a temp
+// file (which is what ParseMultipartForm would do with it). On error, what
+// was staged has already been deleted.
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, to seal.Recipient) (*upload, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBytes)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, tip.Errorf(tip.CodeInvalid, "expected multipart/form-data")
+	}
+	u := &upload{fields: url.Values{}}
+	err = u.read(r.Context(), s.store, mr, to)
+	if err != nil {
+		s.store.DeleteStaged(context.WithoutCancel(r.Context()), u.blobIDs()...)
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, tip.Errorf(tip.CodeTooLarge, "upload too large")
+		}
+		if tip.ErrorCode(err) == tip.CodeInternal && !isStoreError(err) {
+			return nil, tip.Errorf(tip.CodeInvalid, "malformed multipart body")
+		}
+		return nil, err
+	}
+	return u, nil
+}
+
+func (u *upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader, to seal.Recipient) error {
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if n >= maxFields {
+			return tip.Errorf(tip.CodeInvalid, "too many form fields")
+		}
+		name := part.FormName()
+		if part.FileName() == "" {
+			v, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+			if err != nil {
+				return err
+			}
+			if len(v) > maxFieldBytes {
+				return tip.Errorf(tip.CodeTooLarge, "field too large")
+			}
+			u.fields.Add(name, string(v))
+			continue
+		}
+		if name != "attachment" {
+			continue // a file under an unknown name is not read into anything
+		}
+		if len(u.files) >= maxFiles {
+			return tip.Errorf(tip.CodeInvalid, "too many files")
+		}
+		f, err := stageFile(ctx, st, part, to)
+		if err != nil {
+			return err
+		}
+		if f != nil {
+			u.files = append(u.files, f)
+		}
+	}
+}
+
+// stageFile seals one file part into a staging blob. An empty part (a file
+// input left empty) stages nothing.
+func stageFile(ctx context.Context, st *store.Store, part *multipart.Part, to seal.Recipient) (*stagedFile, error) {
+	br := bufio.NewReaderSize(part, 64<<10)
+	head, err := br.Peek(metadata.SniffLen)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	if len(head) == 0 {
+		return nil, nil
+	}
+	name := safeFileName(part.FileName())
+	f := &stagedFile{name: name, typ: metadata.Sniff(name, head)}
+	bw, err := st.NewStagedBlob(ctx)
+	if err != nil {
+		return nil, storeError{err}
+	}
+	f.blob = bw.ID()
+	sw, err := seal.Seal(storeWriter{bw}, to)
+	if err != nil {
+		return f, err
+	}
+	if _, err := io.Copy(sw, br); err != nil {
+		return f, err
+	}
+	if err := sw.Close(); err != nil {
+		return f, storeError{err}
+	}
+	if err := bw.Close(); err != nil {
+		return f, storeError{err}
+	}
+	f.size = bw.Size()
+	return f, nil
+}
+
+// storeError marks a failure of the database, as opposed to of the client's
+// body, so that it is reported as ours.
+type storeError struct{ error }
+
+func (e storeError) Unwrap() error { return e.error }
+
+// storeWriter marks the errors of writing to the database as storeErrors.
+type storeWriter struct{ w io.Writer }
+
+func (s storeWriter) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	if err != nil {
+		err = storeError{err}
+	}
+	return n, err
+}
+
+func isStoreError(err error) bool {
+	var se storeError
+	return errors.As(err, &se)
+}
+
+// safeFileName keeps the base name a browser sent, valid UTF-8 and at most
+// 200 bytes. It is sealed with the tip; the desk never uses it as a path.
+func safeFileName(name string) string {
+	name = strings.ToValidUTF8(name, "?")
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	for len(name) > 200 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	if name == "" || name == "." || name == "/" {
+		name = "file"
+	}
+	return name
+}

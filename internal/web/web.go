@@ -1,0 +1,105 @@
+// Package web holds what the source site and the desk share: the languages
+// and their message catalogs, templates parsed once at start-up, the style
+// sheet, and the middleware that sends protective headers.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Templates are the parsed page templates, each with the shared layout.
+type Templates struct {
+	pages map[string]*template.Template
+}
+
+// ParseTemplates parses every page once, with the layout and the helpers.
+func ParseTemplates() (*Templates, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	t := &Templates{pages: map[string]*template.Template{}}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if strings.HasPrefix(base, "_") {
+			continue
+		}
+		p, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/_*.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", base, err)
+		}
+		t.pages[base] = p
+	}
+	return t, nil
+}
+
+// Names lists the page templates, for the test that every one is used.
+func (t *Templates) Names() []string {
+	var out []string
+	for n := range t.pages {
+		out = append(out, n)
+	}
+	return out
+}
+
+// Render writes a page with the given status. It renders into memory first,
+// so a template error becomes a clean 500 instead of half a page.
+func (t *Templates) Render(w http.ResponseWriter, status int, page string, data any) {
+	p, ok := t.pages[page]
+	if !ok {
+		slog.Error("no such template", "page", page)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := p.ExecuteTemplate(&buf, "layout", data); err != nil {
+		slog.Error("failed to render page", "page", page, "err", err)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+var funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	"seq": func(n int) []int {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = i
+		}
+		return s
+	},
+	"index0": func(s []string, i int) string {
+		if i < len(s) {
+			return s[i]
+		}
+		return ""
+	},
+	"join": strings.Join,
+}
+
+// Static serves the embedded style sheet and images. They are the only
+// resources source pages load, all from the same origin.
+func Static() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	files := http.FileServerFS(sub)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	})
+}
