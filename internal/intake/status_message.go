@@ -66,4 +66,3 @@ func (s *Server) statusMessage(w http.ResponseWriter, r *http.Request, lang stri
 	committed = true
 	http.Redirect(w, r, s.catalogs.For(lang).Path("/status"), http.StatusSeeOther)
 }
-
