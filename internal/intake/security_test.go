@@ -1,0 +1,239 @@
+package intake_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"tipline/internal/receipt"
+	"tipline/internal/seal"
+	"tipline/internal/store/storetest"
+	"tipline/internal/tip"
+)
+
+// No plaintext of a report, message or file reaches the data folder, the
+// database files (including SQLite's WAL), the temp directory or the logs;
+// and neither the client's address nor its user agent is written anywhere.
+func TestNothingIdentifyingOrPlainIsWritten(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	b := storetest.Backends(t)[0]
+	s := newSite(t, b, siteOptions{})
+	const marker = "ZQX-PLAINTEXT-MARKER-7731"
+	const agent = "ZQX-Unique-Agent/9.9 (marker)"
+	c := s.client(t)
+	c.ua = agent
+	rcpt := c.submit("/submit", form{
+		fields: [][2]string{{"category", "oil"}, {"message", "report " + marker}, {"where", "port " + marker},
+			{"companies", marker + " Trading Co"}, {"send_others_as_is", "1"}},
+		files: [][2]string{{"notes-" + marker + ".txt", "file text " + marker}, {"blob.bin", "\x00\x01binary " + marker}},
+	})
+	if resp, _ := c.postForm("/status", map[string]string{"receipt": rcpt}); resp.StatusCode != http.StatusOK {
+		t.Fatal("login failed")
+	}
+	if resp, _ := c.postMultipart("/status/messages", form{fields: [][2]string{{"message", "reply " + marker}},
+		files: [][2]string{{"more.txt", "more " + marker}}}); resp.StatusCode != http.StatusOK {
+		t.Fatal("message failed")
+	}
+	c.get("/status")
+
+	files := append(filesUnder(t, s.dataDir), filesUnder(t, tmp)...)
+	if len(files) < 3 {
+		t.Fatalf("expected the database files, found %v", files)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{marker, agent, "ZQX-Unique-Agent", "127.0.0.1"} {
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("%s contains %q", f, secret)
+			}
+		}
+	}
+	for _, secret := range []string{marker, agent, "127.0.0.1"} {
+		if strings.Contains(s.logs.String(), secret) {
+			t.Errorf("logs contain %q", secret)
+		}
+	}
+}
+
+var externalRef = regexp.MustCompile(`(?i)(src|href|action)\s*=\s*"(https?:)?//`)
+
+// Source pages load no JavaScript and nothing from another origin, and send
+// the protective headers; no cookie before a receipt login.
+func TestSourcePagesHaveNoScriptAndProtectiveHeaders(t *testing.T) {
+	s := newSite(t, storetest.Backends(t)[0], siteOptions{onion: "tiplinexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"})
+	c := s.client(t)
+	check := func(name string, resp *http.Response, page string) {
+		t.Helper()
+		if strings.Contains(strings.ToLower(page), "<script") || strings.Contains(strings.ToLower(page), "javascript:") {
+			t.Errorf("%s has script", name)
+		}
+		if externalRef.MatchString(page) {
+			t.Errorf("%s refers to another origin: %s", name, externalRef.FindString(page))
+		}
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") || strings.Contains(csp, "unsafe") {
+			t.Errorf("%s CSP %q is not strict", name, csp)
+		}
+		for h, want := range map[string]string{"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"} {
+			if resp.Header.Get(h) != want {
+				t.Errorf("%s: %s = %q", name, h, resp.Header.Get(h))
+			}
+		}
+		if !strings.HasPrefix(resp.Header.Get("Onion-Location"), "http://tipline") {
+			t.Errorf("%s lacks Onion-Location", name)
+		}
+	}
+	for _, p := range []string{"/", "/ko/", "/zh/", "/ru/", "/submit", "/ko/submit", "/status", "/offers/" + s.offerID, "/no-such-page"} {
+		resp, page := c.get(p)
+		check(p, resp, page)
+		if resp.Header.Get("Set-Cookie") != "" {
+			t.Errorf("GET %s set a cookie before any receipt login", p)
+		}
+	}
+	body, ct := form{fields: [][2]string{{"category", "oil"}, {"message", "m"}}}.body()
+	resp, page := c.do("POST", "/submit", body, ct)
+	check("confirmation", resp, page)
+	if resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("Set-Cookie") != "" {
+		t.Error("the receipt page must not be cached and must set no cookie")
+	}
+}
+
+// A form posted from another site is refused (CSRF), without form tokens.
+func TestCrossOriginPostsAreRefused(t *testing.T) {
+	s := newSite(t, storetest.Backends(t)[0], siteOptions{})
+	body, ct := form{fields: [][2]string{{"category", "oil"}, {"message", "m"}}}.body()
+	req, _ := http.NewRequest("POST", s.url+"/submit", body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site POST answered %d", resp.StatusCode)
+	}
+	if n, _ := s.store.CountTips(context.Background()); n != 0 {
+		t.Fatal("a cross-site POST stored a tip")
+	}
+}
+
+// The offline recovery identity alone opens a tip and its files: the key
+// hierarchy of DESIGN.md, end to end.
+func TestRecoveryIdentityOpensATip(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSite(t, b, siteOptions{})
+			rcpt := s.client(t).submit("/submit", form{
+				fields: [][2]string{{"category", "weapons"}, {"message", "crates marked machine tools"}},
+				files:  [][2]string{{"manifest.txt", "12 crates, consignee Tosong"}},
+			})
+			ctx := context.Background()
+			readings, err := receipt.Parse(rcpt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tp, err := s.store.TipByReceipt(ctx, readings[0].LookupID())
+			if err != nil {
+				t.Fatal(err)
+			}
+			wrapped, err := s.store.WrappedKey(ctx, tp.ID, "recovery")
+			if err != nil {
+				t.Fatal(err)
+			}
+			key, err := seal.Unwrap(wrapped, s.recovery)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep tip.Report
+			sealed, _ := s.store.TipContent(ctx, tp.ID)
+			plain, err := seal.OpenBytes(sealed, key)
+			if err != nil || !strings.Contains(string(plain), "crates marked machine tools") {
+				t.Fatalf("recovery could not open the report: %v", err)
+			}
+			if err := jsonUnmarshal(plain, &rep); err != nil || len(rep.Files) != 1 {
+				t.Fatalf("report: %+v, %v", rep, err)
+			}
+			blob, err := s.store.OpenBlob(ctx, tp.ID, rep.Files[0].BlobID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := seal.Open(blob.Reader(), key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			got.ReadFrom(r)
+			if got.String() != "12 crates, consignee Tosong" {
+				t.Fatalf("file opened to %q", got.String())
+			}
+		})
+	}
+}
+
+// Too large an upload gets 413 and a page that says the limit; malformed
+// multipart gets 400; neither leaves anything stored.
+func TestUploadLimitsAndMalformedBodies(t *testing.T) {
+	s := newSite(t, storetest.Backends(t)[0], siteOptions{maxBytes: 64 << 10})
+	c := s.client(t)
+	resp, page := c.postMultipart("/submit", form{
+		fields: [][2]string{{"category", "oil"}, {"message", "m"}},
+		files:  [][2]string{{"big.txt", strings.Repeat("x", 100<<10)}},
+	})
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, "64 KiB") {
+		t.Fatalf("want 413 naming the limit, got %d:\n%s", resp.StatusCode, page)
+	}
+	resp, _ = c.do("POST", "/submit", strings.NewReader("--b\r\ngarbage without headers"), "multipart/form-data; boundary=b")
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("malformed multipart: want 400, got %d", resp.StatusCode)
+	}
+	resp, _ = c.do("POST", "/submit", strings.NewReader("category=oil&message=m"), "application/x-www-form-urlencoded")
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a non-multipart submission: want 400, got %d", resp.StatusCode)
+	}
+	if n, _ := s.store.StoredBytes(context.Background()); n != 0 {
+		t.Fatalf("%d bytes left stored after refused uploads", n)
+	}
+}
+
+// 32 clients submitting at once all get receipts: the intake queues rather
+// than fails.
+func TestConcurrentSubmissionsAllSucceed(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSite(t, b, siteOptions{})
+			const clients, each = 32, 5
+			var mu sync.Mutex
+			seen := map[string]bool{}
+			var wg sync.WaitGroup
+			for range clients {
+				wg.Go(func() {
+					c := s.client(t)
+					for range each {
+						resp, page := c.postMultipart("/submit", form{fields: [][2]string{{"category", "oil"}, {"message", "load"}}})
+						r := receiptOf(page)
+						mu.Lock()
+						if resp.StatusCode != http.StatusOK || r == "" || seen[r] {
+							t.Errorf("submission failed: %d %q", resp.StatusCode, r)
+						}
+						seen[r] = true
+						mu.Unlock()
+					}
+				})
+			}
+			wg.Wait()
+			if n, _ := s.store.CountTips(context.Background()); n != clients*each {
+				t.Fatalf("%d tips stored, want %d", n, clients*each)
+			}
+		})
+	}
+}

@@ -1,0 +1,72 @@
+package web_test
+
+import (
+	"io/fs"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"tipline/internal/web"
+)
+
+// Every language has every message English has.
+func TestAllLanguagesAreComplete(t *testing.T) {
+	c, err := web.LoadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, keys := range c.Missing() {
+		if len(keys) > 0 {
+			t.Errorf("%s lacks %d messages: %v", lang, len(keys), keys)
+		}
+	}
+	for _, l := range web.Languages {
+		for k := range c[l.Code] {
+			if _, ok := c["en"][k]; !ok {
+				t.Errorf("%s has %q, which English lacks", l.Code, k)
+			}
+		}
+	}
+}
+
+var literalKey = regexp.MustCompile(`\.L\.(?:T|HTML) "([a-z0-9_]+)"`)
+
+// Every message a template asks for by name exists in the English catalog.
+func TestTemplatesUseOnlyKnownMessages(t *testing.T) {
+	c, err := web.LoadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := fs.Glob(os.DirFS("templates"), "*.html")
+	if len(files) == 0 {
+		t.Fatal("no templates found")
+	}
+	for _, f := range files {
+		b, _ := os.ReadFile("templates/" + f)
+		for _, m := range literalKey.FindAllStringSubmatch(string(b), -1) {
+			if _, ok := c["en"][m[1]]; !ok {
+				t.Errorf("%s uses unknown message %q", f, m[1])
+			}
+		}
+	}
+	for _, prefix := range []string{"cat_", "how_", "public_"} {
+		found := false
+		for k := range c["en"] {
+			found = found || strings.HasPrefix(k, prefix)
+		}
+		if !found {
+			t.Errorf("no messages with prefix %s, which templates build keys from", prefix)
+		}
+	}
+}
+
+func TestTemplatesParse(t *testing.T) {
+	p, err := web.ParseTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Names()) < 6 {
+		t.Fatalf("only %d pages parsed", len(p.Names()))
+	}
+}
