@@ -2,7 +2,6 @@ package listfmt
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -50,7 +49,7 @@ func Detect(path string) (Format, error) {
 		return "", err
 	}
 	if info.IsDir() {
-		if _, err := os.Stat(filepath.Join(path, ofacSDN)); err != nil {
+		if !hasFileFold(path, ofacSDN) {
 			return "", fmt.Errorf("%s: %w: a folder must hold the OFAC CSV set (sdn.csv and, optionally, alt.csv, add.csv, sdn_comments.csv)", path, ErrUnknownFormat)
 		}
 		return FormatOFACCSV, nil
@@ -141,40 +140,57 @@ func ParseFile(path string) (*screen.List, error) {
 	return list, nil
 }
 
-// parseOFACPath parses sdn.csv alone, or the set in a folder.
+// parseOFACPath parses sdn.csv alone, or the set in a folder. File names
+// are matched without regard to case: OFAC's own documentation writes them
+// in capitals (SDN.CSV) while its website serves them in lower case.
 func parseOFACPath(path string) (*screen.List, error) {
-	dir, sdnPath := path, filepath.Join(path, ofacSDN)
+	files := map[string]string{} // lower-case name → path
 	if info, err := os.Stat(path); err == nil && !info.IsDir() {
-		dir, sdnPath = "", path
-	}
-	open := func(name string, optional bool) (*os.File, error) {
-		if dir == "" && name != ofacSDN {
-			return nil, nil
-		}
-		p := sdnPath
-		if name != ofacSDN {
-			p = filepath.Join(dir, name)
-		}
-		f, err := os.Open(p)
-		if optional && errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
-		return f, err
-	}
-	var readers [4]io.Reader
-	for i, name := range []string{ofacSDN, ofacAlt, ofacAdd, ofacComments} {
-		f, err := open(name, i > 0)
+		files[ofacSDN] = path
+	} else {
+		entries, err := os.ReadDir(path)
 		if err != nil {
 			return nil, err
 		}
-		if f != nil {
-			defer f.Close()
-			readers[i] = f
+		for _, e := range entries {
+			if !e.IsDir() {
+				files[strings.ToLower(e.Name())] = filepath.Join(path, e.Name())
+			}
 		}
+	}
+	var readers [4]io.Reader
+	for i, name := range []string{ofacSDN, ofacAlt, ofacAdd, ofacComments} {
+		p, ok := files[name]
+		if !ok {
+			if i == 0 {
+				return nil, fmt.Errorf("%s: no %s: %w", path, name, fs.ErrNotExist)
+			}
+			continue
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		readers[i] = f
 	}
 	list, err := ParseOFACCSV(readers[0], readers[1], readers[2], readers[3])
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", strings.TrimSuffix(path, "/"), err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return list, nil
+}
+
+// hasFileFold reports whether dir holds a file called name, in any case.
+func hasFileFold(dir, name string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !e.IsDir() && strings.EqualFold(e.Name(), name) {
+			return true
+		}
+	}
+	return false
 }

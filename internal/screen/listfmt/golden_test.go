@@ -1,6 +1,8 @@
 package listfmt
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -110,7 +112,13 @@ func TestGoldenCounts(t *testing.T) {
 			if got := dateOf(l.Published); got != tt.published {
 				t.Errorf("published = %q, want %q", got, tt.published)
 			}
-			if len(l.SHA256) != 64 {
+			if data, err := os.ReadFile(snapshot(t, tt.file)); err == nil {
+				// A single file's hash is sha256sum's; a set's is checked in
+				// TestParseFileHash.
+				if sum := sha256.Sum256(data); l.SHA256 != hex.EncodeToString(sum[:]) {
+					t.Errorf("SHA256 = %s, not that of the file", l.SHA256)
+				}
+			} else if len(l.SHA256) != 64 {
 				t.Errorf("SHA256 = %q, want 64 hex digits", l.SHA256)
 			}
 			c := l.Counts()
