@@ -16,9 +16,21 @@ func jpegMarkers(t testing.TB, b []byte) (markers []byte, payloads [][]byte, tra
 		t.Fatalf("output does not start with SOI")
 	}
 	i := 2
-	for i+4 <= len(b) && b[i] == 0xFF {
+	for i+2 <= len(b) && b[i] == 0xFF {
 		m := b[i+1]
+		if m == 0x01 || m >= 0xD0 && m <= 0xD9 { // markers without a length
+			markers = append(markers, m)
+			payloads = append(payloads, nil)
+			i += 2
+			continue
+		}
+		if i+4 > len(b) {
+			t.Fatalf("segment header cut at byte %d", i)
+		}
 		n := int(binary.BigEndian.Uint16(b[i+2:]))
+		if n < 2 || i+2+n > len(b) {
+			t.Fatalf("segment at byte %d overruns the file", i)
+		}
 		markers = append(markers, m)
 		payloads = append(payloads, b[i+4:i+2+n])
 		i += 2 + n

@@ -94,6 +94,13 @@ func readPDF(src io.ReaderAt, size int64) (*model.Context, error) {
 	conf := model.NewDefaultConfiguration() // the built-in defaults: see init
 	conf.Offline = true                     // never fetch revocation lists or anything else
 	conf.ValidationMode = model.ValidationRelaxed
+	// Bound what a small hostile file can make pdfcpu allocate (object streams are
+	// decompressed while reading): no stream is larger than the file, and no decoded
+	// stream is larger than this.
+	conf.Limits.MaxStreamBytes = MaxPDFSize
+	conf.Limits.MaxDecodeBytes = 64 << 20
+	conf.Limits.MaxObjectCount = 1_000_000
+	conf.Limits.MaxXRefEntries = 1_000_000
 	var ctx *model.Context
 	err := catch(func() (err error) {
 		ctx, err = api.ReadContext(io.NewSectionReader(src, 0, size), conf)
