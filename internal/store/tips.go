@@ -159,3 +159,21 @@ func nullString(s string) any {
 	}
 	return s
 }
+
+// TipIDs lists the ids of all tips.
+func (s *Store) TipIDs(ctx context.Context) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM tips ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("failed to list tips: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
