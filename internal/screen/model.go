@@ -16,10 +16,11 @@
 //		// Keep using the version already in force.
 //	}
 //	for _, e := range list.Entries {
-//		e.PrimaryName()           // "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)"
-//		e.IdentifiersOf(IDCompanyIMO) // company IMO number 1790183
+//		e.Key()                              // "un:KPe.020"
+//		e.PrimaryName()                      // "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)"
+//		e.IdentifiersOf(screen.IDCompanyIMO) // [{company-imo 1790183 ...}]
 //	}
-//	list.Counts()[KindVessel]      // how many ships the list names
+//	list.Counts()[screen.KindVessel] // how many ships the list names
 //
 // # What the model promises
 //
@@ -28,7 +29,7 @@
 //     IMO number. The same ship or company listed by two sources is two
 //     entries; linking them is the matcher's job.
 //   - Values are kept as the list writes them, only lightly normalised:
-//     surrounding and repeated spaces removed, IMO and MMSI numbers reduced to
+//     surrounding and repeated white space (line breaks included) folded, IMO and MMSI numbers reduced to
 //     their digits, call signs upper-cased without spaces. Check digits,
 //     wallet checksums and transliteration are deliberately not applied here
 //     (see packages ident and translit): a list's own typo must survive so
@@ -157,7 +158,7 @@ type Entry struct {
 	BirthDates []string
 	ListedOn   string  // ISO date when the list gives one
 	Vessel     *Vessel `json:",omitempty"` // nil unless Kind is KindVessel
-	Remarks    string  // free text, as written
+	Remarks    string  // free text as written, white space folded
 }
 
 // PrimaryName returns the name the entry is listed under.

@@ -145,8 +145,9 @@ func addUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-// ofacDate turns OFAC's "21 Jan 1971", "Jan 1971", "1971", "circa 1970" and
-// "1962 to 1965" into the ISO forms described on screen.Entry.BirthDates.
+// ofacDate turns OFAC's "21 Jan 1971", "Jan 1971", "1971", "circa 1970",
+// "1962 to 1965" and "1979-1982" into the ISO forms described on
+// screen.Entry.BirthDates.
 func ofacDate(s string) string {
 	s = clean(s)
 	approx := ""
@@ -155,6 +156,9 @@ func ofacDate(s string) string {
 	}
 	if from, to, ok := strings.Cut(s, " to "); ok {
 		return ofacDate(from) + "/" + ofacDate(to) + approx
+	}
+	if len(s) == 9 && s[4] == '-' && digits(s) == s[:4]+s[5:] {
+		return s[:4] + "/" + s[5:] + approx // "1979-1982", a range of years
 	}
 	for _, layout := range []struct{ in, out string }{
 		{"02 Jan 2006", "2006-01-02"}, {"2 Jan 2006", "2006-01-02"}, {"Jan 2006", "2006-01"},
