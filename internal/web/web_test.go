@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"tipline/internal/metadata"
+	"tipline/internal/tip"
 	"tipline/internal/web"
 )
 
@@ -68,5 +70,34 @@ func TestTemplatesParse(t *testing.T) {
 	}
 	if len(p.Names()) < 6 {
 		t.Fatalf("only %d pages parsed", len(p.Names()))
+	}
+}
+
+// Keys built from values in templates ("cat_" + category, ...) exist for
+// every value, in every language.
+func TestBuiltKeysExistForEveryValue(t *testing.T) {
+	c, err := web.LoadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, cat := range tip.DPRKCategories {
+		keys = append(keys, "cat_"+string(cat))
+	}
+	for _, h := range []tip.HowKnown{tip.KnownSaw, tip.KnownDocuments, tip.KnownHeard} {
+		keys = append(keys, "how_"+string(h))
+	}
+	for _, p := range []tip.PublicState{tip.PublicReceived, tip.PublicUnderReview, tip.PublicClosed} {
+		keys = append(keys, "public_"+string(p))
+	}
+	for _, m := range metadata.Categories {
+		keys = append(keys, "meta_cat_"+m.String())
+	}
+	for _, l := range web.Languages {
+		for _, k := range keys {
+			if c[l.Code][k] == "" {
+				t.Errorf("%s lacks %s", l.Code, k)
+			}
+		}
 	}
 }
