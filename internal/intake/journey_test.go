@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"tipline/internal/receipt"
 	"tipline/internal/store/storetest"
 )
 
@@ -118,5 +119,24 @@ func TestValidationKeepsAnswersAndFlagsIMOCheckDigit(t *testing.T) {
 	}
 	if n, _ := s.store.CountTips(t.Context()); n != 0 {
 		t.Fatalf("%d tips stored from an invalid report", n)
+	}
+}
+
+// Reports that name the same ship are linked through the blind index, without
+// opening either.
+func TestReportsNamingTheSameShipAreLinked(t *testing.T) {
+	s := newSite(t, storetest.Backends(t)[0], siteOptions{})
+	c := s.client(t)
+	first := c.submit("/submit", form{fields: [][2]string{{"category", "oil"}, {"message", "Tanker IMO 8712362 took oil at night"}}})
+	c.submit("/submit", form{fields: [][2]string{{"category", "ship_to_ship"}, {"message", "alongside"}, {"vessel_imo", "8712362"}}})
+	c.submit("/submit", form{fields: [][2]string{{"category", "oil"}, {"message", "unrelated"}}})
+	readings, _ := receipt.Parse(first)
+	tp, err := s.store.TipByReceipt(t.Context(), readings[0].LookupID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	linked, err := s.store.LinkedTips(t.Context(), tp.ID)
+	if err != nil || len(linked) != 1 {
+		t.Fatalf("want exactly the other report naming IMO 8712362 linked, got %v, %v", linked, err)
 	}
 }

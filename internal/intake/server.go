@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"time"
 
+	"tipline/internal/blind"
 	"tipline/internal/install"
 	"tipline/internal/seal"
 	"tipline/internal/store"
@@ -48,6 +49,7 @@ type Server struct {
 	cfg       Config
 	store     *store.Store
 	recovery  seal.Recipient
+	index     *blind.Index
 	pages     *web.Templates
 	catalogs  web.Catalogs
 	log       *slog.Logger
@@ -74,6 +76,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	index, err := blind.New(cfg.Keys.BlindIndexKey)
+	if err != nil {
+		return nil, err
+	}
 	pages, err := web.ParseTemplates()
 	if err != nil {
 		return nil, err
@@ -83,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return &Server{
-		cfg: cfg, store: cfg.Store, recovery: recovery, pages: pages, catalogs: catalogs, log: cfg.Logger,
+		cfg: cfg, store: cfg.Store, recovery: recovery, index: index, pages: pages, catalogs: catalogs, log: cfg.Logger,
 		committer: newCommitter(cfg.Store),
 		guesses:   &guessGate{interval: cfg.FailedReceiptInterval, delay: cfg.FailedReceiptDelay},
 		budget:    &budget{perMinute: cfg.SubmissionsPerMinute, quota: cfg.StorageQuotaBytes, store: cfg.Store},

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"tipline/internal/blind"
 	"tipline/internal/receipt"
 	"tipline/internal/seal"
 	"tipline/internal/store"
@@ -122,6 +123,7 @@ func (s *Server) sealTip(ctx context.Context, key *seal.Key, offer tip.Offer, re
 		WrappedKeys:   wrapped,
 		Content:       content,
 		StagedBlobs:   files,
+		Tokens:        s.index.Tokens(blind.Terms(rep)),
 	}, nil
 }
 

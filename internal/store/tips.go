@@ -17,6 +17,7 @@ type NewTip struct {
 	WrappedKeys   map[string][]byte // holder -> tip key wrapped to them
 	Content       []byte            // the sealed report
 	StagedBlobs   []string          // the tip's files, streamed in before commit
+	Tokens        []string          // blind-index tokens of what it names
 }
 
 // CommitTips commits tips in one short transaction: each with its wrapped
@@ -61,7 +62,33 @@ func (s *Store) insertTip(ctx context.Context, tx *sql.Tx, n *NewTip) error {
 			return fmt.Errorf("failed to store wrapped key: %w", err)
 		}
 	}
+	for _, tok := range n.Tokens {
+		if _, err := s.exec(ctx, tx, `INSERT INTO tip_tokens (tip_id, token) VALUES (?, ?)`, t.ID, tok); err != nil {
+			return fmt.Errorf("failed to store blind-index token: %w", err)
+		}
+	}
 	return s.adopt(ctx, tx, t.ID, n.StagedBlobs)
+}
+
+// LinkedTips returns the other tips that share a blind-index token with
+// tipID: reports naming the same ship, wallet or name.
+func (s *Store) LinkedTips(ctx context.Context, tipID string) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT DISTINCT other.tip_id FROM tip_tokens mine
+		JOIN tip_tokens other ON other.token = mine.token AND other.tip_id <> mine.tip_id
+		WHERE mine.tip_id = ? ORDER BY other.tip_id`), tipID)
+	if err != nil {
+		return nil, fmt.Errorf("failed to find linked tips: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 const tipColumns = `id, offer_id, category, status, wants_reward, has_hits, received_at, public_key, content_blob`
