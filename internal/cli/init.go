@@ -9,7 +9,13 @@ import (
 	"tipline/internal/install"
 )
 
-func runInit(args []string, stdout io.Writer) error {
+func init() {
+	register(command{name: "init", order: 2, run: runInit, usage: "" +
+		"  tipline init --data DIR [--db DSN] [--recovery-recipient age1...]\n" +
+		"                         create an installation"})
+}
+
+func runInit(args []string, _ io.Reader, stdout, _ io.Writer) error {
 	fs := newFlagSet("init", stdout)
 	data := fs.String("data", "", "the data folder to create (required)")
 	dsn := fs.String("db", "", "PostgreSQL DSN; without it, SQLite in the data folder")
@@ -18,7 +24,7 @@ func runInit(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *data == "" {
-		return withHint(errors.New("--data is required"), "tipline init --data ./tipline-data")
+		return usageError{withHint(errors.New("--data is required"), "tipline init --data ./tipline-data")}
 	}
 	return initialise(context.Background(), stdout, install.Options{DataDir: *data, DSN: *dsn, RecoveryRecipient: *recovery})
 }

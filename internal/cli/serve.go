@@ -23,7 +23,13 @@ import (
 
 const defaultDataDir = "./tipline-data"
 
-func runServe(args []string, stdout, stderr io.Writer) error {
+func init() {
+	register(command{name: "serve", order: 1, run: runServe, usage: "" +
+		"  tipline serve [--data DIR] [--public ADDR] [--desk ADDR] [--db DSN]\n" +
+		"                         run the source site and the desk"})
+}
+
+func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	data := fs.String("data", defaultDataDir, "the data folder")
 	public := fs.String("public", "127.0.0.1:8080", "address of the source site")
