@@ -1,0 +1,164 @@
+package screen
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"tipline/internal/screen/translit"
+)
+
+// maxCandidates is how many aliases, ranked by the weight of the keys and
+// words they share with the query, are scored with translit's Similarity.
+// Scoring is cheap; the bound keeps the worst query (a name made only of
+// common words) fast.
+const maxCandidates = 96
+
+// skipAlias, when set, hides aliases from matchName: the evaluation uses it to
+// hold the queried alias out of the index without rebuilding it.
+type skipFunc func(alias int32) bool
+
+// matchName matches one candidate name fuzzily: candidate generation through
+// the key, word and trigram postings, then Similarity on the best-ranked
+// candidates. It returns the best alias of each entry scoring at least
+// floor, where floor is a little below the threshold so that nothing near
+// it is lost to rounding.
+func (ix *Index) matchName(q string, threshold float64) []match {
+	return ix.matchNameSkip(q, threshold, nil)
+}
+
+func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []match {
+	c := translit.Compile(q)
+	if len(c.Analysis.Tokens) == 0 {
+		return nil
+	}
+	acc := map[int32]float64{}
+	seen := map[string]bool{}
+	for _, k := range c.Keys() {
+		for _, ai := range ix.keys[k] {
+			acc[ai] += 8
+		}
+		for _, w := range strings.Fields(k) {
+			if seen[w] {
+				continue
+			}
+			seen[w] = true
+			if p, ok := ix.tokens[w]; ok {
+				if len(p) <= maxPosting {
+					wt := ix.idf(len(p))
+					for _, ai := range p {
+						acc[ai] += wt
+					}
+				}
+				continue
+			}
+			for _, v := range ix.nearWords(w) {
+				p := ix.tokens[v]
+				if len(p) > maxPosting {
+					continue
+				}
+				wt := 0.7 * ix.idf(len(p))
+				for _, ai := range p {
+					acc[ai] += wt
+				}
+			}
+		}
+	}
+	type cand struct {
+		ai int32
+		w  float64
+	}
+	cands := make([]cand, 0, len(acc))
+	for ai, w := range acc {
+		if skip == nil || !skip(ai) {
+			cands = append(cands, cand{ai, w})
+		}
+	}
+	slices.SortFunc(cands, func(a, b cand) int {
+		return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.ai, b.ai))
+	})
+	if len(cands) > maxCandidates {
+		cands = cands[:maxCandidates]
+	}
+	best := map[int32]match{}
+	for _, cd := range cands {
+		a := &ix.aliases[cd.ai]
+		s := c.Similarity(a.c)
+		if s < threshold-0.1 {
+			continue
+		}
+		if old, ok := best[a.entry]; !ok || s > old.score {
+			best[a.entry] = match{entry: a.entry, alias: cd.ai, score: s}
+		}
+	}
+	out := make([]match, 0, len(best))
+	for _, m := range best {
+		out = append(out, m)
+	}
+	return out
+}
+
+// nearWords returns the listed words that share most letter trigrams with
+// w, a word in no posting list (a misspelling, most likely): at most eight,
+// with a Dice coefficient of at least 0.5.
+func (ix *Index) nearWords(w string) []string {
+	gs := trigrams(w)
+	if len(gs) < 3 {
+		return nil
+	}
+	count := map[int32]int{}
+	for _, g := range gs {
+		p := ix.grams[g]
+		if len(p) > 4000 {
+			continue // a trigram in most words ranks nothing
+		}
+		for _, vi := range p {
+			count[vi]++
+		}
+	}
+	type near struct {
+		vi   int32
+		dice float64
+	}
+	var ns []near
+	for vi, n := range count {
+		d := 2 * float64(n) / float64(len(gs)+len(trigrams(ix.vocab[vi])))
+		if d >= 0.5 {
+			ns = append(ns, near{vi, d})
+		}
+	}
+	slices.SortFunc(ns, func(a, b near) int { return cmp.Or(cmp.Compare(b.dice, a.dice), cmp.Compare(a.vi, b.vi)) })
+	out := make([]string, 0, 8)
+	for _, n := range ns {
+		if len(out) == 8 {
+			break
+		}
+		out = append(out, ix.vocab[n.vi])
+	}
+	return out
+}
+
+// scanScript finds listed Han, Hangul and Cyrillic names written inside a
+// text without spaces around them ("油轮经由丹东鸿祥实业发展运往南浦"), by
+// looking up every substring up to the longest such name. A match is exact
+// after normalisation, so it scores 1.
+func (ix *Index) scanScript(text string) []match {
+	if len(ix.script) == 0 || !(translit.HasHan(text) || translit.HasHangul(text) || translit.HasCyrillic(text)) {
+		return nil
+	}
+	r := []rune(strings.ReplaceAll(translit.Normalize(text), " ", ""))
+	var out []match
+	for i := range r {
+		for n := 2; n <= ix.scriptMax && i+n <= len(r); n++ {
+			for _, ai := range ix.script[string(r[i:i+n])] {
+				out = append(out, match{entry: ix.aliases[ai].entry, alias: ai, score: 1})
+			}
+		}
+	}
+	return out
+}
+
+func (ix *Index) aliasText(ai int32) string {
+	a := &ix.aliases[ai]
+	return ix.entries[a.entry].e.Names[a.name].Text
+}

@@ -1,0 +1,167 @@
+package screen
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"tipline/internal/screen/ident"
+)
+
+// DefaultThreshold is the alert threshold: a name whose score is below it is
+// not a hit. It was chosen on the calibration half of the evaluation set and
+// checked on the other half (docs/screening.md, TestEvaluation): "Kim Jong
+// Un" against "Kim Jong Il" scores about 0.76, well below it.
+const DefaultThreshold = 0.88
+
+// DefaultLimit is the number of hits returned when Options.Limit is zero.
+const DefaultLimit = 10
+
+// Options tune one screening.
+type Options struct {
+	Threshold float64 // zero means DefaultThreshold
+	Limit     int     // zero means DefaultLimit; negative means no limit
+}
+
+// Hit is one list entry that a query names.
+type Hit struct {
+	Source  Source   `json:"source"`
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`    // the entry's primary name
+	Matched string   `json:"matched"` // the name or identifier that matched, as the list writes it
+	Kind    Kind     `json:"kind"`    // KindWallet when a wallet address matched
+	Score   float64  `json:"score"`   // 1 for identifiers
+	Why     string   `json:"why"`
+	SameAs  []string `json:"same_as,omitempty"` // "source:id" of the same ship or party in other entries
+	Version string   `json:"version,omitempty"` // the list version's date
+}
+
+// Result is the outcome of screening one query.
+type Result struct {
+	Query string `json:"query"`
+	Hits  []Hit  `json:"hits"` // best first; empty means no alert
+	// Warnings are problems with the query itself, such as an IMO number
+	// with a wrong check digit: never a match, always worth showing.
+	Warnings []string `json:"warnings"`
+}
+
+// Screen checks one query — a name, an identifier or a sentence from a
+// report — against the index. Identifiers are found with ident.Extract
+// and matched exactly; candidate names are picked from the text (see
+// NameCandidates) and matched fuzzily. Each entry appears at most once,
+// with its best match.
+func (ix *Index) Screen(query string, opt Options) Result {
+	if opt.Threshold <= 0 {
+		opt.Threshold = DefaultThreshold
+	}
+	if opt.Limit == 0 {
+		opt.Limit = DefaultLimit
+	}
+	res := Result{Query: query, Hits: []Hit{}, Warnings: []string{}}
+	best := map[int32]Hit{}
+	keep := func(ei int32, h Hit) {
+		if old, ok := best[ei]; !ok || h.Score > old.Score {
+			best[ei] = h
+		}
+	}
+	finds := findIdentifiers(query)
+	var spans [][2]int
+	for _, f := range finds {
+		spans = append(spans, [2]int{f.Start, f.End})
+		if f.Warning != nil {
+			res.Warnings = append(res.Warnings, f.Warning.Error())
+			continue
+		}
+		for _, m := range ix.matchIdentifier(f) {
+			keep(m.entry, ix.identifierHit(m, f))
+		}
+	}
+	for _, cand := range NameCandidates(query, spans) {
+		for _, m := range ix.matchName(cand, opt.Threshold) {
+			keep(m.entry, ix.nameHit(m, cand))
+		}
+	}
+	for _, m := range ix.scanScript(query) {
+		keep(m.entry, ix.nameHit(m, ix.aliasText(m.alias)))
+	}
+	for _, h := range best {
+		if h.Score >= opt.Threshold {
+			res.Hits = append(res.Hits, h)
+		}
+	}
+	slices.SortFunc(res.Hits, func(a, b Hit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID))
+	})
+	if opt.Limit > 0 && len(res.Hits) > opt.Limit {
+		res.Hits = res.Hits[:opt.Limit]
+	}
+	return res
+}
+
+// findIdentifiers extracts identifiers from the query. A query that is
+// nothing but seven or nine digits is read as an IMO number or an MMSI,
+// since on a screening line the bare number is the question; inside a
+// sentence such numbers need a label or a vessel word (ident.Extract).
+func findIdentifiers(q string) []ident.Found {
+	trimmed := strings.TrimSpace(q)
+	digits := strings.Map(func(r rune) rune {
+		if r == ' ' {
+			return -1
+		}
+		return r
+	}, trimmed)
+	if strings.IndexFunc(digits, func(r rune) bool { return !unicode.IsDigit(r) || r > unicode.MaxASCII }) < 0 {
+		start := strings.Index(q, trimmed)
+		f := ident.Found{Raw: trimmed, Start: start, End: start + len(trimmed), Value: digits}
+		switch len(digits) {
+		case 7:
+			f.Type = ident.TypeIMO
+			if _, err := ident.ParseIMO(digits); err != nil {
+				f.Warning = err
+			}
+			return []ident.Found{f}
+		case 9:
+			f.Type = ident.TypeMMSI
+			if _, err := ident.ParseMMSI(digits); err != nil {
+				f.Warning = err
+			}
+			return []ident.Found{f}
+		}
+	}
+	return ident.Extract(q)
+}
+
+type match struct {
+	entry int32
+	alias int32 // -1 for identifiers
+	score float64
+	key   string // the identifier key that matched
+}
+
+// matchIdentifier looks an identifier up exactly. Seven digits are looked up
+// as both ship and company IMO numbers, because the lists themselves put ship
+// labels on companies; the explanation says which one the list wrote.
+func (ix *Index) matchIdentifier(f ident.Found) []match {
+	var keys []string
+	switch f.Type {
+	case ident.TypeIMO, ident.TypeCompanyIMO:
+		keys = []string{string(IDIMO) + ":" + f.Value, string(IDCompanyIMO) + ":" + f.Value}
+	case ident.TypeMMSI:
+		keys = []string{string(IDMMSI) + ":" + f.Value}
+	case ident.TypeCallSign:
+		keys = []string{string(IDCallSign) + ":" + f.Value}
+	case ident.TypeWallet:
+		keys = []string{"wallet:" + f.Value}
+	}
+	var out []match
+	for _, k := range keys {
+		for _, ei := range ix.ids[k] {
+			out = append(out, match{entry: ei, alias: -1, score: 1, key: k})
+		}
+	}
+	return out
+}

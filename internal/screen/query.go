@@ -1,0 +1,210 @@
+package screen
+
+import (
+	"strings"
+	"unicode"
+
+	"tipline/internal/screen/translit"
+)
+
+// maxWholeQuery is the number of words up to which the whole query is also
+// tried as one name: a screening line is usually just a name, and long
+// Arabic names run to ten words. Longer text is only searched for runs.
+const maxWholeQuery = 12
+
+// maxCandidateNames bounds the names tried per query, so a pasted report
+// cannot make one query arbitrarily slow.
+const maxCandidateNames = 48
+
+// NameCandidates picks the strings in a query that may be names, the way an
+// analyst would skim a report: the whole query when it is short; quoted
+// text; the words after a vessel prefix or word ("M/V Ji Song 6", "the
+// tanker chon myong 1"); runs of capitalised words in Latin or Cyrillic
+// ("Chon Myong 1", "Умаров Доку"), numbers and name particles included;
+// and Hangul and Han words, with Korean particles trimmed. Spans listed in
+// skip (identifiers already found) are blanked out first.
+func NameCandidates(text string, skip [][2]int) []string {
+	if len(skip) > 0 {
+		b := []byte(text)
+		for _, s := range skip {
+			for i := s[0]; i < s[1] && i < len(b); i++ {
+				b[i] = '\n'
+			}
+		}
+		text = string(b)
+	}
+	c := candidateSet{seen: map[string]bool{}}
+	words := splitWords(text)
+	if len(words) > 0 && len(words) <= maxWholeQuery && !strings.Contains(text, "\n") {
+		c.add(strings.TrimSpace(text))
+	}
+	c.quoted(text)
+	c.runs(words)
+	c.scripts(words)
+	return c.out
+}
+
+type candidateSet struct {
+	out  []string
+	seen map[string]bool
+}
+
+func (c *candidateSet) add(s string) {
+	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
+	if s == "" || len(c.out) >= maxCandidateNames {
+		return
+	}
+	if k := translit.Normalize(s); k != "" && !c.seen[k] {
+		c.seen[k] = true
+		c.out = append(c.out, s)
+	}
+}
+
+var quotes = [][2]string{{`"`, `"`}, {"“", "”"}, {"«", "»"}, {"「", "」"}, {"‘", "’"}, {"„", "“"}}
+
+func (c *candidateSet) quoted(text string) {
+	for _, q := range quotes {
+		rest := text
+		for {
+			i := strings.Index(rest, q[0])
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(q[0]):]
+			j := strings.Index(rest, q[1])
+			if j < 0 {
+				break
+			}
+			if j <= 120 {
+				c.add(rest[:j])
+			}
+			rest = rest[j+len(q[1]):]
+		}
+	}
+}
+
+// word is one whitespace-separated word with the punctuation that ended it.
+type word struct {
+	text  string // without surrounding punctuation
+	stops bool   // followed by punctuation that ends a name (",", ".", ";")
+	gap   bool   // preceded by a blanked identifier or a line break
+}
+
+func splitWords(text string) []word {
+	var out []word
+	gap := false
+	for _, line := range strings.Split(text, "\n") {
+		for _, f := range strings.Fields(line) {
+			t := strings.TrimRightFunc(f, func(r rune) bool { return unicode.IsPunct(r) && r != ')' })
+			stops := t != f
+			t = strings.TrimLeftFunc(t, func(r rune) bool { return unicode.IsPunct(r) && r != '(' })
+			t = strings.Trim(t, "()")
+			if t == "" {
+				if len(out) > 0 {
+					out[len(out)-1].stops = true
+				}
+				continue
+			}
+			out = append(out, word{text: t, stops: stops, gap: gap})
+			gap = false
+		}
+		gap = true
+	}
+	return out
+}
+
+// vesselWords introduce a ship's name in a report.
+var vesselWords = map[string]bool{
+	"m/v": true, "mv": true, "m/t": true, "mt": true, "tanker": true, "vessel": true, "ship": true,
+	"freighter": true, "barge": true, "trawler": true, "carrier": true, "sts": true, "named": true,
+	"судно": true, "танкер": true, "теплоход": true,
+}
+
+// stopWords end or are trimmed from a run of words: sentence starters and
+// function words that are capitalised at the start of a sentence.
+var stopWords = map[string]bool{
+	"the": true, "a": true, "an": true, "and": true, "or": true, "of": true, "in": true, "on": true,
+	"at": true, "to": true, "from": true, "with": true, "by": true, "for": true, "off": true, "near": true,
+	"met": true, "was": true, "were": true, "is": true, "are": true, "has": true, "had": true, "it": true,
+	"we": true, "i": true, "he": true, "she": true, "they": true, "this": true, "that": true, "my": true,
+	"our": true, "his": true, "her": true, "their": true, "then": true, "there": true, "last": true,
+	"yesterday": true, "today": true, "called": true, "via": true, "into": true, "after": true, "before": true,
+}
+
+// particles may sit inside a capitalised name run ("Abu Bakr al Baghdadi").
+var particles = map[string]bool{
+	"al": true, "el": true, "bin": true, "bint": true, "ibn": true, "abu": true, "de": true, "da": true,
+	"di": true, "van": true, "von": true, "der": true, "la": true, "le": true, "ul": true,
+}
+
+func (c *candidateSet) runs(words []word) {
+	var run []string
+	flush := func() {
+		for len(run) > 0 && (particles[strings.ToLower(run[len(run)-1])] || stopWords[strings.ToLower(run[len(run)-1])]) {
+			run = run[:len(run)-1]
+		}
+		if len(run) > 1 || (len(run) == 1 && len([]rune(run[0])) >= 4) {
+			c.add(strings.Join(run, " "))
+		}
+		run = run[:0]
+	}
+	afterVessel := 0
+	for _, w := range words {
+		lower := strings.ToLower(w.text)
+		if w.gap {
+			flush()
+		}
+		first, _ := firstRune(w.text)
+		switch {
+		case stopWords[lower] && !(afterVessel > 0 && len(run) == 0):
+			flush()
+		case unicode.IsUpper(first) && !vesselWords[lower]:
+			run = append(run, w.text)
+		case afterVessel > 0 && unicode.IsLetter(first) && (unicode.Is(unicode.Latin, first) || unicode.Is(unicode.Cyrillic, first)):
+			run = append(run, w.text)
+		case len(run) > 0 && (unicode.IsDigit(first) || particles[lower]):
+			run = append(run, w.text)
+		default:
+			flush()
+		}
+		if afterVessel > 0 {
+			afterVessel--
+		}
+		if vesselWords[lower] {
+			flush()
+			afterVessel = 4
+		}
+		if w.stops {
+			flush()
+			afterVessel = 0
+		}
+	}
+	flush()
+}
+
+// koreanParticles are endings that follow a name in a Korean sentence.
+var koreanParticles = []string{"에서", "으로", "에게", "와", "과", "은", "는", "이", "가", "을", "를", "의", "에", "로", "도"}
+
+func (c *candidateSet) scripts(words []word) {
+	for i, w := range words {
+		if !translit.HasHangul(w.text) && !translit.HasHan(w.text) {
+			continue
+		}
+		c.add(w.text)
+		for _, p := range koreanParticles {
+			if s, ok := strings.CutSuffix(w.text, p); ok && len([]rune(s)) >= 2 {
+				c.add(s)
+			}
+		}
+		if i+1 < len(words) && translit.HasHangul(words[i+1].text) && !w.stops {
+			c.add(w.text + " " + words[i+1].text)
+		}
+	}
+}
+
+func firstRune(s string) (rune, bool) {
+	for _, r := range s {
+		return r, true
+	}
+	return 0, false
+}
