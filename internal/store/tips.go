@@ -91,16 +91,17 @@ func (s *Store) LinkedTips(ctx context.Context, tipID string) ([]string, error) 
 	return out, rows.Err()
 }
 
-const tipColumns = `id, offer_id, category, status, wants_reward, has_hits, received_at, public_key, content_blob`
+const tipColumns = `id, offer_id, category, status, wants_reward, has_hits, received_at, public_key, content_blob, COALESCE(assignee, ''), priority, legal_hold, closed_at`
 
 func scanTip(row scanner) (tip.Tip, string, error) {
 	var t tip.Tip
 	var category, status, content string
-	var wants, hits int
-	var received int64
-	if err := row.Scan(&t.ID, &t.OfferID, &category, &status, &wants, &hits, &received, &t.PublicKey, &content); err != nil {
+	var wants, hits, hold int
+	var received, closed int64
+	if err := row.Scan(&t.ID, &t.OfferID, &category, &status, &wants, &hits, &received, &t.PublicKey, &content, &t.Assignee, &t.Priority, &hold, &closed); err != nil {
 		return t, "", err
 	}
+	t.LegalHold, t.ClosedAt = hold == 1, timeOrZero(closed)
 	t.Category, t.Status = tip.Category(category), tip.Status(status)
 	t.WantsReward, t.HasHits = wants == 1, hits == 1
 	t.ReceivedAt = time.Unix(received, 0).UTC()

@@ -18,6 +18,13 @@ type Tip struct {
 	HasHits     bool
 	ReceivedAt  time.Time // coarse: see CoarseTime
 	PublicKey   string    // the tip's recipient; anyone may seal more to it
+
+	// What the desk tracks in the clear.
+	Assignee  string // user id, or ""
+	Priority  int
+	LegalHold bool
+	ClosedAt  time.Time
+	Labels    []string
 }
 
 // Author says who wrote a message.

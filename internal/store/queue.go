@@ -1,0 +1,250 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"tipline/internal/tip"
+)
+
+// QueueFilter selects and orders the desk's queue. Only tips whose key is
+// wrapped to Holder are listed: a user sees exactly what they can open.
+type QueueFilter struct {
+	Holder   string
+	Status   string
+	OfferID  string
+	Category string
+	Assignee string
+	Label    string
+	HasHits  string // "yes", "no" or ""
+	Sort     string // "time" (newest first, the default) or "priority"
+	Page     int    // from 1
+	PageSize int
+}
+
+// DefaultPageSize is the queue's page size.
+const DefaultPageSize = 50
+
+// Queue returns one page of the queue and the number of tips that match.
+func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]tip.Tip, int, error) {
+	if f.Holder == "" {
+		return nil, 0, errors.New("queue: no holder")
+	}
+	where := []string{"t.id IN (SELECT tip_id FROM tip_keys WHERE holder = ?)"}
+	args := []any{f.Holder}
+	for col, v := range map[string]string{"t.status": f.Status, "t.offer_id": f.OfferID, "t.category": f.Category, "t.assignee": f.Assignee} {
+		if v != "" {
+			where = append(where, col+" = ?")
+			args = append(args, v)
+		}
+	}
+	if f.Label != "" {
+		where = append(where, "t.id IN (SELECT tip_id FROM tip_labels WHERE label = ?)")
+		args = append(args, f.Label)
+	}
+	switch f.HasHits {
+	case "yes":
+		where = append(where, "t.has_hits = 1")
+	case "no":
+		where = append(where, "t.has_hits = 0")
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := s.read.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM tips t WHERE `+cond), args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("failed to count the queue: %w", err)
+	}
+	order := "t.received_at DESC, t.id"
+	if f.Sort == "priority" {
+		order = "t.priority DESC, t.received_at DESC, t.id"
+	}
+	size := f.PageSize
+	if size <= 0 || size > 500 {
+		size = DefaultPageSize
+	}
+	page := max(f.Page, 1)
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT `+prefixed(tipColumns, "t.")+` FROM tips t WHERE `+cond+` ORDER BY `+order+
+		fmt.Sprintf(` LIMIT %d OFFSET %d`, size, (page-1)*size)), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("failed to list the queue: %w", err)
+	}
+	defer rows.Close()
+	var out []tip.Tip
+	for rows.Next() {
+		t, _, err := scanTip(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, t)
+	}
+	return out, total, rows.Err()
+}
+
+// prefixed qualifies a column list with a table alias.
+func prefixed(cols, alias string) string {
+	parts := strings.Split(cols, ", ")
+	for i, p := range parts {
+		if strings.HasPrefix(p, "COALESCE(") {
+			parts[i] = "COALESCE(" + alias + strings.TrimPrefix(p, "COALESCE(")
+		} else {
+			parts[i] = alias + p
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Statuses lists the statuses in order.
+func (s *Store) Statuses(ctx context.Context) ([]tip.StatusDef, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT code, public_state, position, builtin FROM statuses ORDER BY position, code`)
+	if err != nil {
+		return nil, fmt.Errorf("failed to list statuses: %w", err)
+	}
+	defer rows.Close()
+	var out []tip.StatusDef
+	for rows.Next() {
+		var d tip.StatusDef
+		var code, public string
+		var builtin int
+		if err := rows.Scan(&code, &public, &d.Position, &builtin); err != nil {
+			return nil, err
+		}
+		d.Code, d.Public, d.Builtin = tip.Status(code), tip.PublicState(public), builtin == 1
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// SetStatus changes a tip's status to one of the defined statuses, and
+// records when it was closed.
+func (s *Store) SetStatus(ctx context.Context, tipID string, status tip.Status) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var public string
+		err := tx.QueryRowContext(ctx, s.rebind(`SELECT public_state FROM statuses WHERE code = ?`), string(status)).Scan(&public)
+		if errors.Is(err, sql.ErrNoRows) {
+			return tip.Errorf(tip.CodeInvalid, "unknown status %q", status)
+		}
+		if err != nil {
+			return err
+		}
+		closed := int64(0)
+		if tip.PublicState(public) == tip.PublicClosed {
+			closed = time.Now().Unix()
+		}
+		res, err := s.exec(ctx, tx, `UPDATE tips SET status = ?, closed_at = ? WHERE id = ?`, string(status), closed, tipID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return tip.Errorf(tip.CodeNotFound, "no such report")
+		}
+		return nil
+	})
+}
+
+// PublicState returns what the source of a tip in status st is told.
+func (s *Store) PublicState(ctx context.Context, st tip.Status) (tip.PublicState, error) {
+	var public string
+	err := s.read.QueryRowContext(ctx, s.rebind(`SELECT public_state FROM statuses WHERE code = ?`), string(st)).Scan(&public)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st.Public(), nil
+	}
+	return tip.PublicState(public), err
+}
+
+// SetAssignee assigns a tip to a user ("" to unassign).
+func (s *Store) SetAssignee(ctx context.Context, tipID, userID string) error {
+	_, err := s.exec(ctx, s.write, `UPDATE tips SET assignee = ? WHERE id = ?`, nullString(userID), tipID)
+	return err
+}
+
+// SetPriority sets a tip's priority.
+func (s *Store) SetPriority(ctx context.Context, tipID string, priority int) error {
+	_, err := s.exec(ctx, s.write, `UPDATE tips SET priority = ? WHERE id = ?`, priority, tipID)
+	return err
+}
+
+// SetLegalHold puts a tip on or off legal hold, which exempts it from
+// retention.
+func (s *Store) SetLegalHold(ctx context.Context, tipID string, hold bool) error {
+	_, err := s.exec(ctx, s.write, `UPDATE tips SET legal_hold = ? WHERE id = ?`, boolInt(hold), tipID)
+	return err
+}
+
+// SetLabels replaces a tip's labels.
+func (s *Store) SetLabels(ctx context.Context, tipID string, labels []string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, `DELETE FROM tip_labels WHERE tip_id = ?`, tipID); err != nil {
+			return err
+		}
+		for _, l := range labels {
+			if _, err := s.exec(ctx, tx, `INSERT INTO tip_labels (tip_id, label) VALUES (?, ?)`, tipID, l); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Labels returns a tip's labels.
+func (s *Store) Labels(ctx context.Context, tipID string) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT label FROM tip_labels WHERE tip_id = ? ORDER BY label`), tipID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// Note is an analyst's internal note; its body is sealed in BodyBlob.
+type Note struct {
+	ID        string
+	TipID     string
+	Author    string
+	CreatedAt time.Time
+	BodyBlob  string
+}
+
+// AddNote stores a sealed note.
+func (s *Store) AddNote(ctx context.Context, n *Note, sealedBody []byte) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		id, err := s.insertBlob(ctx, tx, n.TipID, sealedBody)
+		if err != nil {
+			return err
+		}
+		n.BodyBlob = id
+		_, err = s.exec(ctx, tx, `INSERT INTO notes (id, tip_id, author, created_at, body_blob) VALUES (?, ?, ?, ?, ?)`,
+			n.ID, n.TipID, n.Author, n.CreatedAt.Unix(), id)
+		return err
+	})
+}
+
+// Notes lists a tip's notes, oldest first.
+func (s *Store) Notes(ctx context.Context, tipID string) ([]Note, error) {
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT id, author, created_at, body_blob FROM notes WHERE tip_id = ? ORDER BY created_at, id`), tipID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Note
+	for rows.Next() {
+		n := Note{TipID: tipID}
+		var created int64
+		if err := rows.Scan(&n.ID, &n.Author, &created, &n.BodyBlob); err != nil {
+			return nil, err
+		}
+		n.CreatedAt = time.Unix(created, 0).UTC()
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

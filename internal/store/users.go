@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"tipline/internal/tip"
+)
+
+// NewUser is everything a user is created with.
+type NewUser struct {
+	User       tip.User
+	Password   string // the stored verifier record
+	WrappedKey []byte
+	TOTPSealed []byte
+	Offers     []string // offers whose new tips are wrapped to the user
+}
+
+// CreateUser stores a user, their roles and their offer subscriptions at once.
+func (s *Store) CreateUser(ctx context.Context, n NewUser) error {
+	u := n.User
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := s.exec(ctx, tx, `INSERT INTO users (id, name, password, public_key, wrapped_key, totp_sealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, u.Name, n.Password, u.PublicKey, n.WrappedKey, n.TOTPSealed, time.Now().Unix())
+		if err != nil {
+			if isUniqueViolation(err) {
+				return tip.Errorf(tip.CodeConflict, "a user named %q already exists", u.Name)
+			}
+			return fmt.Errorf("failed to create user: %w", err)
+		}
+		for _, r := range u.Roles {
+			if _, err := s.exec(ctx, tx, `INSERT INTO user_roles (user_id, role) VALUES (?, ?)`, u.ID, string(r)); err != nil {
+				return err
+			}
+		}
+		for _, o := range n.Offers {
+			if _, err := s.exec(ctx, tx, `INSERT INTO offer_recipients (offer_id, holder, recipient) VALUES (?, ?, ?)`, o, u.Holder(), u.PublicKey); err != nil {
+				return fmt.Errorf("failed to add the user to offer %s: %w", o, err)
+			}
+		}
+		return nil
+	})
+}
+
+// UserSecrets is what login needs beyond the user.
+type UserSecrets struct {
+	Password     string
+	WrappedKey   []byte
+	TOTPSealed   []byte
+	TOTPLastStep int64
+}
+
+const userColumns = `id, name, public_key, disabled, totp_enrolled, created_at, password, wrapped_key, totp_sealed, totp_last_step`
+
+func (s *Store) scanUser(ctx context.Context, row scanner) (tip.User, UserSecrets, error) {
+	var u tip.User
+	var sec UserSecrets
+	var disabled, enrolled int
+	var created int64
+	err := row.Scan(&u.ID, &u.Name, &u.PublicKey, &disabled, &enrolled, &created, &sec.Password, &sec.WrappedKey, &sec.TOTPSealed, &sec.TOTPLastStep)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, sec, tip.Errorf(tip.CodeNotFound, "no such user")
+	}
+	if err != nil {
+		return u, sec, err
+	}
+	u.Disabled, u.TOTPEnrolled, u.CreatedAt = disabled == 1, enrolled == 1, time.Unix(created, 0).UTC()
+	u.Roles, err = s.userRoles(ctx, u.ID)
+	return u, sec, err
+}
+
+// UserByName returns a user and their login secrets.
+func (s *Store) UserByName(ctx context.Context, name string) (tip.User, UserSecrets, error) {
+	return s.scanUser(ctx, s.read.QueryRowContext(ctx, s.rebind(`SELECT `+userColumns+` FROM users WHERE name = ?`), name))
+}
+
+// User returns a user by id.
+func (s *Store) User(ctx context.Context, id string) (tip.User, error) {
+	u, _, err := s.scanUser(ctx, s.read.QueryRowContext(ctx, s.rebind(`SELECT `+userColumns+` FROM users WHERE id = ?`), id))
+	return u, err
+}
+
+// Users lists every user by name.
+func (s *Store) Users(ctx context.Context) ([]tip.User, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("failed to list users: %w", err)
+	}
+	var out []tip.User
+	for rows.Next() {
+		u, _, err := s.scanUser(ctx, rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	rows.Close()
+	return out, rows.Err()
+}
+
+func (s *Store) userRoles(ctx context.Context, id string) ([]tip.Role, error) {
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT role FROM user_roles WHERE user_id = ? ORDER BY role`), id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tip.Role
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, tip.Role(r))
+	}
+	return out, rows.Err()
+}
+
+// UseTOTPStep records that a second-factor code of this step was used. It
+// fails with tip.ErrReplayedCode if that step, or a later one, was used
+// already — also when two logins race with the same code.
+func (s *Store) UseTOTPStep(ctx context.Context, userID string, step int64) error {
+	res, err := s.exec(ctx, s.write, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return tip.ErrReplayedCode
+	}
+	return nil
+}
+
+// SetUserDisabled disables or enables a user; disabling ends their sessions.
+func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(disabled), id); err != nil {
+			return err
+		}
+		if disabled {
+			_, err := s.exec(ctx, tx, `DELETE FROM desk_sessions WHERE user_id = ?`, id)
+			return err
+		}
+		return nil
+	})
+}
+
+// ResetSecondFactor replaces a user's TOTP secret (sealed to their public key)
+// and ends their sessions; they enrol again at their next login.
+func (s *Store) ResetSecondFactor(ctx context.Context, id string, sealed []byte) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, `UPDATE users SET totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0 WHERE id = ?`, sealed, id); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, tx, `DELETE FROM desk_sessions WHERE user_id = ?`, id)
+		return err
+	})
+}
+
+// ConfirmEnrolment marks a re-enrolled second factor as in use.
+func (s *Store) ConfirmEnrolment(ctx context.Context, id string) error {
+	_, err := s.exec(ctx, s.write, `UPDATE users SET totp_enrolled = 1 WHERE id = ?`, id)
+	return err
+}
+
+// ResetPassword gives a user a new password and a new key pair. Their old
+// wrapped tip keys can no longer be opened by anyone, so they are deleted, and
+// their offer subscriptions move to the new public key: the user needs new
+// grants for older tips. Sessions end.
+func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey string, wrappedKey, totpSealed []byte) error {
+	holder := tip.HolderOf(id)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`UPDATE users SET password = ?, public_key = ?, wrapped_key = ?, totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0 WHERE id = ?`, []any{password, publicKey, wrappedKey, totpSealed, id}},
+			{`DELETE FROM tip_keys WHERE holder = ?`, []any{holder}},
+			{`UPDATE offer_recipients SET recipient = ? WHERE holder = ?`, []any{publicKey, holder}},
+			{`DELETE FROM desk_sessions WHERE user_id = ?`, []any{id}},
+		} {
+			if _, err := s.exec(ctx, tx, q.sql, q.args...); err != nil {
+				return fmt.Errorf("failed to reset password: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// CreateDeskSession records a login.
+func (s *Store) CreateDeskSession(ctx context.Context, id, userID string, wrappedKey []byte, expires time.Time) error {
+	_, err := s.exec(ctx, s.write, `INSERT INTO desk_sessions (id, user_id, wrapped_key, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		id, userID, wrappedKey, time.Now().Unix(), expires.Unix())
+	return err
+}
+
+// DeskSession returns the user and wrapped key of a live session of an
+// enabled user.
+func (s *Store) DeskSession(ctx context.Context, id string) (userID string, wrappedKey []byte, err error) {
+	err = s.read.QueryRowContext(ctx, s.rebind(`SELECT d.user_id, d.wrapped_key FROM desk_sessions d JOIN users u ON u.id = d.user_id
+		WHERE d.id = ? AND d.expires_at > ? AND u.disabled = 0`), id, time.Now().Unix()).Scan(&userID, &wrappedKey)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, tip.Errorf(tip.CodeUnauthorized, "not logged in")
+	}
+	return userID, wrappedKey, err
+}
+
+// EndDeskSessions ends one session, or every session of a user when id is "".
+func (s *Store) EndDeskSessions(ctx context.Context, userID, id string) error {
+	if id != "" {
+		_, err := s.exec(ctx, s.write, `DELETE FROM desk_sessions WHERE id = ?`, id)
+		return err
+	}
+	_, err := s.exec(ctx, s.write, `DELETE FROM desk_sessions WHERE user_id = ?`, userID)
+	return err
+}
+
+// GrantTipKey wraps (stores) a tip key for another holder.
+func (s *Store) GrantTipKey(ctx context.Context, tipID, holder string, wrapped []byte) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE tip_id = ? AND holder = ?`, tipID, holder); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, tx, `INSERT INTO tip_keys (tip_id, holder, wrapped) VALUES (?, ?, ?)`, tipID, holder, wrapped)
+		return err
+	})
+}
+
+// RevokeHolder deletes every tip key wrapped to a holder, optionally only of
+// one offer's tips, and their subscription to new tips: access ends at once.
+func (s *Store) RevokeHolder(ctx context.Context, holder, offerID string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if offerID == "" {
+			if _, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE holder = ?`, holder); err != nil {
+				return err
+			}
+			_, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE holder = ?`, holder)
+			return err
+		}
+		if _, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE holder = ? AND tip_id IN (SELECT id FROM tips WHERE offer_id = ?)`, holder, offerID); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE holder = ? AND offer_id = ?`, holder, offerID)
+		return err
+	})
+}
+
+// TipsOfOffer lists the ids of an offer's tips, or of every tip when
+// offerID is "".
+func (s *Store) TipsOfOffer(ctx context.Context, offerID string) ([]string, error) {
+	q, args := `SELECT id FROM tips ORDER BY id`, []any{}
+	if offerID != "" {
+		q, args = `SELECT id FROM tips WHERE offer_id = ? ORDER BY id`, []any{offerID}
+	}
+	rows, err := s.read.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
