@@ -80,7 +80,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := web.ParseTemplates()
+	pages, err := web.ParseTemplates(web.SourceTemplates)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 	"strings"
 )
 
-//go:embed templates/*.html
+//go:embed templates
 var templateFS embed.FS
 
 //go:embed static
@@ -25,19 +25,30 @@ type Templates struct {
 	pages map[string]*template.Template
 }
 
-// ParseTemplates parses every page once, with the layout and the helpers.
-func ParseTemplates() (*Templates, error) {
-	names, err := fs.Glob(templateFS, "templates/*.html")
+// Template sets: the source site and the desk each have their own layout.
+const (
+	SourceTemplates = "source"
+	DeskTemplates   = "desk"
+)
+
+// ParseTemplates parses every page of a set once, with its layout and the
+// helpers.
+func ParseTemplates(set string) (*Templates, error) {
+	dir := "templates/" + set
+	names, err := fs.Glob(templateFS, dir+"/*.html")
 	if err != nil {
 		return nil, err
 	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no templates in %s", dir)
+	}
 	t := &Templates{pages: map[string]*template.Template{}}
 	for _, name := range names {
-		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		base := strings.TrimSuffix(strings.TrimPrefix(name, dir+"/"), ".html")
 		if strings.HasPrefix(base, "_") {
 			continue
 		}
-		p, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/_*.html", name)
+		p, err := template.New(base).Funcs(funcs).ParseFS(templateFS, dir+"/_*.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", base, err)
 		}

@@ -40,12 +40,12 @@ func TestTemplatesUseOnlyKnownMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := fs.Glob(os.DirFS("templates"), "*.html")
+	files, _ := fs.Glob(os.DirFS("templates/source"), "*.html")
 	if len(files) == 0 {
 		t.Fatal("no templates found")
 	}
 	for _, f := range files {
-		b, _ := os.ReadFile("templates/" + f)
+		b, _ := os.ReadFile("templates/source/" + f)
 		for _, m := range literalKey.FindAllStringSubmatch(string(b), -1) {
 			if _, ok := c["en"][m[1]]; !ok {
 				t.Errorf("%s uses unknown message %q", f, m[1])
@@ -64,7 +64,7 @@ func TestTemplatesUseOnlyKnownMessages(t *testing.T) {
 }
 
 func TestTemplatesParse(t *testing.T) {
-	p, err := web.ParseTemplates()
+	p, err := web.ParseTemplates(web.SourceTemplates)
 	if err != nil {
 		t.Fatal(err)
 	}
