@@ -14,7 +14,7 @@ import (
 	"strings"
 )
 
-//go:embed templates
+//go:embed all:templates
 var templateFS embed.FS
 
 //go:embed static
