@@ -46,7 +46,7 @@ func (ix *Index) identifierHit(m match, f ident.Found) Hit {
 		what = "a digital currency address"
 		h.Kind = KindWallet
 	}
-	h.Why = fmt.Sprintf("%s %s is %s of %s on %s", f.Type, f.Value, what, describeEntry(e), ie.list)
+	h.Why = fmt.Sprintf("%s %s is %s of %s on %s", identLabel(f), f.Value, what, describeEntry(e), ie.list)
 	return h
 }
 
@@ -91,6 +91,20 @@ func (ix *Index) baseHit(ie *indexedEntry) Hit {
 		SameAs:  ie.sameAs,
 		Version: ie.version,
 	}
+}
+
+func identLabel(f ident.Found) string {
+	switch f.Type {
+	case ident.TypeIMO:
+		return "IMO"
+	case ident.TypeCompanyIMO:
+		return "company IMO"
+	case ident.TypeMMSI:
+		return "MMSI"
+	case ident.TypeCallSign:
+		return "call sign"
+	}
+	return "the " + f.Currency + " address"
 }
 
 func describeEntry(e *Entry) string {
