@@ -105,8 +105,11 @@ func (l *Log) check(ctx context.Context, e store.AuditEntry, seq int64, prev str
 		return &Damage{Seq: e.Seq, Kind: BadSignature, Why: "its hash is not signed with the audit key: the chain was rewritten without the key file"}
 	}
 	if e.Seq > seq {
-		return &Damage{Seq: seq, Kind: Removed, Why: fmt.Sprintf(
-			"entries %d to %d are missing: the next entry present is %d", seq, e.Seq-1, e.Seq)}
+		missing := fmt.Sprintf("entry %d is", seq)
+		if e.Seq-1 > seq {
+			missing = fmt.Sprintf("entries %d to %d are", seq, e.Seq-1)
+		}
+		return &Damage{Seq: seq, Kind: Removed, Why: fmt.Sprintf("%s missing: the next entry present is %d", missing, e.Seq)}
 	}
 	if e.Seq < seq || e.PrevHash != prev {
 		return &Damage{Seq: e.Seq, Kind: Removed, Why: "it was not written after the entry now before it: an entry was removed and replaced"}

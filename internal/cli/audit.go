@@ -107,7 +107,10 @@ func verifyAudit(ctx context.Context, data, dsn, head string) (audit.Report, err
 	if !errors.As(err, &d) {
 		return rep, err
 	}
-	err = fmt.Errorf("%w; the %d entries before it are intact, up to head %s", d, rep.Entries, rep.Head)
+	err = error(d)
+	if rep.Entries > 0 {
+		err = fmt.Errorf("%w; entries 1 to %d are intact, up to head %s", d, rep.Entries, rep.Head)
+	}
 	switch {
 	case d.Kind == audit.BadSignature && d.Seq == 1:
 		return rep, withHint(err, "if every entry fails, check that --data is this database's installation: its key file signs the log")
