@@ -15,10 +15,9 @@ import (
 	"syscall"
 	"time"
 
+	"tipline/internal/desk"
 	"tipline/internal/install"
 	"tipline/internal/intake"
-	"tipline/internal/store"
-	"tipline/internal/web"
 )
 
 const defaultDataDir = "./tipline-data"
@@ -33,7 +32,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	data := fs.String("data", defaultDataDir, "the data folder")
 	public := fs.String("public", "127.0.0.1:8080", "address of the source site")
-	desk := fs.String("desk", "127.0.0.1:8081", "address of the back office (keep it private)")
+	deskAddr := fs.String("desk", "127.0.0.1:8081", "address of the back office (keep it private)")
 	dsn := fs.String("db", "", "PostgreSQL DSN; without it, SQLite in the data folder")
 	onion := fs.String("onion", "", "the site's .onion address, sent as Onion-Location")
 	maxUpload := fs.Int64("max-upload", intake.DefaultMaxBytes, "largest report with its files, in bytes")
@@ -44,30 +43,22 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
-	keys, err := install.Load(*data)
-	if errors.Is(err, install.ErrNotInitialised) {
-		if *data != defaultDataDir {
-			return withHint(err, fmt.Sprintf("create it with: tipline init --data %s", *data))
-		}
+	if _, err := install.Load(*data); errors.Is(err, install.ErrNotInitialised) && *data == defaultDataDir {
 		if err := initialise(context.Background(), stderr, install.Options{DataDir: *data, DSN: *dsn}); err != nil {
 			return err
 		}
-		keys, err = install.Load(*data)
-	}
-	if err != nil {
-		return err
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := store.Open(ctx, *data, *dsn)
+	a, err := openApp(ctx, *data, *dsn)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer a.Close()
 
 	src, err := intake.New(intake.Config{
-		Store: st, Keys: keys, Logger: logger, Onion: *onion, MaxBytes: *maxUpload,
+		Store: a.store, Keys: a.keys, Logger: logger, Onion: *onion, MaxBytes: *maxUpload,
 		SubmissionsPerMinute: *perMinute, StorageQuotaBytes: *quota,
 	})
 	if err != nil {
@@ -77,20 +68,24 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return withHint(err, "choose another address with --public")
 	}
-	deskLn, err := net.Listen("tcp", *desk)
+	deskLn, err := net.Listen("tcp", *deskAddr)
 	if err != nil {
 		publicLn.Close()
 		return withHint(err, "choose another address with --desk")
 	}
 
-	servers := []*http.Server{newServer(src.Handler(), logger), newServer(deskPlaceholder(), logger)}
+	backOffice, err := desk.New(desk.Config{Store: a.store, Accounts: a.accounts, Audit: a.audit, Index: a.index, Logger: logger})
+	if err != nil {
+		return err
+	}
+	servers := []*http.Server{newServer(src.Handler(), logger), newServer(backOffice.Handler(), logger)}
 	errs := make(chan error, 2)
 	go func() { errs <- servers[0].Serve(publicLn) }()
 	go func() { errs <- servers[1].Serve(deskLn) }()
 	runCtx, stopRun := context.WithCancel(context.Background())
 	defer stopRun()
 	go src.Run(runCtx)
-	fmt.Fprintf(stdout, "Tipline source site on http://%s/  (desk reserved on %s)\n", publicLn.Addr(), deskLn.Addr())
+	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on http://%s/\n", publicLn.Addr(), deskLn.Addr())
 
 	select {
 	case <-ctx.Done():
@@ -128,12 +123,4 @@ type redactingWriter struct{ log *slog.Logger }
 func (r redactingWriter) Write(p []byte) (int, error) {
 	r.log.Warn("http server", "msg", addrPattern.ReplaceAllString(string(p), "[address removed]"))
 	return len(p), nil
-}
-
-// deskPlaceholder holds the desk address until the back office is built, so
-// that nothing else can take it.
-func deskPlaceholder() http.Handler {
-	return web.SecureHeaders(web.SourceCSP, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "The Tipline desk is not available in this version.", http.StatusServiceUnavailable)
-	}))
 }

@@ -9,6 +9,7 @@ import (
 
 	"tipline/internal/seal"
 	"tipline/internal/tip"
+	"tipline/internal/upload"
 )
 
 // statusMessage adds a message, with optional files, from a logged-in source.
@@ -19,20 +20,21 @@ func (s *Server) statusMessage(w http.ResponseWriter, r *http.Request, lang stri
 		s.fail(w, lang, err)
 		return
 	}
-	up, err := s.readUpload(w, r, key.Recipient())
+	up, err := upload.Read(w, r, s.store, key.Recipient(), s.cfg.MaxBytes)
 	if err != nil {
 		s.fail(w, lang, err)
 		return
 	}
-	staged := up.blobIDs()
+	staged := up.BlobIDs()
 	committed := false
 	defer func() {
 		if !committed {
 			s.store.DeleteStaged(context.WithoutCancel(ctx), staged...)
 		}
 	}()
-	text := strings.TrimSpace(up.fields.Get("message"))
-	files, keep, fileErrs, err := s.processFiles(ctx, up.files, key, fileChoices{checked(up.fields, "keep_metadata"), checked(up.fields, "send_others_as_is")})
+	text := strings.TrimSpace(up.Fields.Get("message"))
+	files, keep, fileErrs, err := upload.Process(ctx, s.store, up.Files, key, upload.Choices{
+		KeepMetadata: checked(up.Fields, "keep_metadata"), OthersAsIs: checked(up.Fields, "send_others_as_is")})
 	if err != nil {
 		s.fail(w, lang, err)
 		return

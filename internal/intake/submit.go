@@ -11,6 +11,7 @@ import (
 	"tipline/internal/seal"
 	"tipline/internal/store"
 	"tipline/internal/tip"
+	"tipline/internal/upload"
 	"tipline/internal/web"
 )
 
@@ -29,12 +30,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		s.fail(w, lang, err)
 		return
 	}
-	up, err := s.readUpload(w, r, key.Recipient())
+	up, err := upload.Read(w, r, s.store, key.Recipient(), s.cfg.MaxBytes)
 	if err != nil {
 		s.fail(w, lang, err)
 		return
 	}
-	staged := up.blobIDs()
+	staged := up.BlobIDs()
 	committed := false
 	defer func() {
 		if !committed {
@@ -42,14 +43,14 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		}
 	}()
 
-	offer, err := s.chooseOffer(ctx, up.fields.Get("offer"))
+	offer, err := s.chooseOffer(ctx, up.Fields.Get("offer"))
 	if err != nil {
 		s.fail(w, lang, err)
 		return
 	}
-	rep := reportFromForm(up.fields, lang)
+	rep := reportFromForm(up.Fields, lang)
 	fieldErrs, _ := rep.Validate(offer).(tip.FieldErrors)
-	files, keep, fileErrs, err := s.processFiles(ctx, up.files, key, fileChoices{rep.KeepMetadata, rep.SendOthersAsIs})
+	files, keep, fileErrs, err := upload.Process(ctx, s.store, up.Files, key, upload.Choices{KeepMetadata: rep.KeepMetadata, OthersAsIs: rep.SendOthersAsIs})
 	if err != nil {
 		s.fail(w, lang, err)
 		return
@@ -62,7 +63,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		fieldErrs[k] = v
 	}
 	if len(fieldErrs) > 0 {
-		s.renderForm(w, http.StatusUnprocessableEntity, lang, offer, rep, fieldErrs, len(up.files) > 0)
+		s.renderForm(w, http.StatusUnprocessableEntity, lang, offer, rep, fieldErrs, len(up.Files) > 0)
 		return
 	}
 	rep.Files = files

@@ -66,7 +66,7 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]tip.Tip, int, error
 		size = DefaultPageSize
 	}
 	page := max(f.Page, 1)
-	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT `+prefixed(tipColumns, "t.")+` FROM tips t WHERE `+cond+` ORDER BY `+order+
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT `+tipColumns+` FROM tips t WHERE `+cond+` ORDER BY `+order+
 		fmt.Sprintf(` LIMIT %d OFFSET %d`, size, (page-1)*size)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("failed to list the queue: %w", err)
@@ -81,19 +81,6 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]tip.Tip, int, error
 		out = append(out, t)
 	}
 	return out, total, rows.Err()
-}
-
-// prefixed qualifies a column list with a table alias.
-func prefixed(cols, alias string) string {
-	parts := strings.Split(cols, ", ")
-	for i, p := range parts {
-		if strings.HasPrefix(p, "COALESCE(") {
-			parts[i] = "COALESCE(" + alias + strings.TrimPrefix(p, "COALESCE(")
-		} else {
-			parts[i] = alias + p
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // Statuses lists the statuses in order.

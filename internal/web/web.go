@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 )
 
 //go:embed all:templates
@@ -102,6 +103,9 @@ var funcs = template.FuncMap{
 		return ""
 	},
 	"join": strings.Join,
+	// fileOf pairs a file with its report, for the desk's file template.
+	"fileOf":   func(tipID string, file any) map[string]any { return map[string]any{"TipID": tipID, "File": file} },
+	"unixTime": func(u int64) string { return time.Unix(u, 0).UTC().Format("2006-01-02 15:04:05") },
 }
 
 // Static serves the embedded style sheet and images. They are the only

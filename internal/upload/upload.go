@@ -1,4 +1,9 @@
-package intake
+// Package upload reads a multipart form as a stream: text fields into
+// memory, files straight into encryption, chunk by chunk, into sealed staging
+// blobs — never into a plaintext temp file, which is what
+// ParseMultipartForm would do. Process then cleans or inspects each staged
+// file's metadata, reading it back through the tip key with random access.
+package upload
 
 import (
 	"bufio"
@@ -24,43 +29,43 @@ const (
 	maxFiles      = 100
 )
 
-// upload is a multipart form read as a stream: its text fields in memory,
+// Upload is a multipart form read as a stream: its text fields in memory,
 // its files already sealed into staging blobs.
-type upload struct {
-	fields url.Values
-	files  []*stagedFile
+type Upload struct {
+	Fields url.Values
+	Files  []*StagedFile
 }
 
-// stagedFile is a file sealed, as it arrived, into a staging blob.
-type stagedFile struct {
+// StagedFile is a file sealed, as it arrived, into a staging blob.
+type StagedFile struct {
 	name string
 	typ  metadata.Type
 	blob string
 	size int64 // sealed size
 }
 
-func (u *upload) blobIDs() []string {
-	ids := make([]string, len(u.files))
-	for i, f := range u.files {
+// BlobIDs lists the staging blobs of the files.
+func (u *Upload) BlobIDs() []string {
+	ids := make([]string, len(u.Files))
+	for i, f := range u.Files {
 		ids[i] = f.blob
 	}
 	return ids
 }
 
-// readUpload streams a multipart body. Files go straight into encryption to
-// the tip's recipient, chunk by chunk: the plaintext never touches a temp
-// file (which is what ParseMultipartForm would do with it). On error, what
-// was staged has already been deleted.
-func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, to seal.Recipient) (*upload, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBytes)
+// Read streams a multipart body of at most maxBytes. Files go straight into
+// encryption to the tip's recipient, chunk by chunk. On error, what was
+// staged has already been deleted; the error is coded (too large, invalid).
+func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recipient, maxBytes int64) (*Upload, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, tip.Errorf(tip.CodeInvalid, "expected multipart/form-data")
 	}
-	u := &upload{fields: url.Values{}}
-	err = u.read(r.Context(), s.store, mr, to)
+	u := &Upload{Fields: url.Values{}}
+	err = u.read(r.Context(), st, mr, to)
 	if err != nil {
-		s.store.DeleteStaged(context.WithoutCancel(r.Context()), u.blobIDs()...)
+		st.DeleteStaged(context.WithoutCancel(r.Context()), u.BlobIDs()...)
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return nil, tip.Errorf(tip.CodeTooLarge, "upload too large")
@@ -73,7 +78,7 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, to seal.Reci
 	return u, nil
 }
 
-func (u *upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader, to seal.Recipient) error {
+func (u *Upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader, to seal.Recipient) error {
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -94,13 +99,13 @@ func (u *upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader
 			if len(v) > maxFieldBytes {
 				return tip.Errorf(tip.CodeTooLarge, "field too large")
 			}
-			u.fields.Add(name, string(v))
+			u.Fields.Add(name, string(v))
 			continue
 		}
 		if name != "attachment" {
 			continue // a file under an unknown name is not read into anything
 		}
-		if len(u.files) >= maxFiles {
+		if len(u.Files) >= maxFiles {
 			return tip.Errorf(tip.CodeInvalid, "too many files")
 		}
 		f, err := stageFile(ctx, st, part, to)
@@ -108,14 +113,14 @@ func (u *upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader
 			return err
 		}
 		if f != nil {
-			u.files = append(u.files, f)
+			u.Files = append(u.Files, f)
 		}
 	}
 }
 
 // stageFile seals one file part into a staging blob. An empty part (a file
 // input left empty) stages nothing.
-func stageFile(ctx context.Context, st *store.Store, part *multipart.Part, to seal.Recipient) (*stagedFile, error) {
+func stageFile(ctx context.Context, st *store.Store, part *multipart.Part, to seal.Recipient) (*StagedFile, error) {
 	br := bufio.NewReaderSize(part, 64<<10)
 	head, err := br.Peek(metadata.SniffLen)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
@@ -125,7 +130,7 @@ func stageFile(ctx context.Context, st *store.Store, part *multipart.Part, to se
 		return nil, nil
 	}
 	name := safeFileName(part.FileName())
-	f := &stagedFile{name: name, typ: metadata.Sniff(name, head)}
+	f := &StagedFile{name: name, typ: metadata.Sniff(name, head)}
 	bw, err := st.NewStagedBlob(ctx)
 	if err != nil {
 		return nil, storeError{err}

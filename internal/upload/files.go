@@ -1,4 +1,4 @@
-package intake
+package upload
 
 import (
 	"context"
@@ -7,28 +7,29 @@ import (
 
 	"tipline/internal/metadata"
 	"tipline/internal/seal"
+	"tipline/internal/store"
 	"tipline/internal/tip"
 )
 
-// fileChoices are the source's answers about their files.
-type fileChoices struct {
-	keepMetadata bool // keep metadata in JPEG, PNG and PDF
-	othersAsIs   bool // accept types Tipline cannot clean
+// Choices are the sender's answers about their files.
+type Choices struct {
+	KeepMetadata bool // keep metadata in JPEG, PNG and PDF
+	OthersAsIs   bool // accept types Tipline cannot clean
 }
 
-// processFiles decides, for each staged file, what the source's choices
+// Process decides, for each staged file, what the source's choices
 // allow: clean it (a new sealed blob replaces the staged one), inspect it, or
 // refuse it. The staged copy is read back through the tip's key with random
 // access, never into a plaintext file. It returns the files as the report
 // records them and the blob ids that the tip must adopt; problems a source
 // can fix are field errors.
-func (s *Server) processFiles(ctx context.Context, staged []*stagedFile, key *seal.Key, choice fileChoices) ([]tip.File, []string, tip.FieldErrors, error) {
+func Process(ctx context.Context, st *store.Store, staged []*StagedFile, key *seal.Key, choice Choices) ([]tip.File, []string, tip.FieldErrors, error) {
 	var files []tip.File
 	var keep []string
 	fe := tip.FieldErrors{}
 	for _, f := range staged {
 		file := tip.File{Name: f.name, Type: f.typ.Name, BlobID: f.blob}
-		plain, size, err := s.openStaged(ctx, f.blob, key)
+		plain, size, err := openStaged(ctx, st, f.blob, key)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -36,36 +37,36 @@ func (s *Server) processFiles(ctx context.Context, staged []*stagedFile, key *se
 		switch {
 		case f.typ.CarriesNoMetadata():
 			if _, err := metadata.CopyText(io.Discard, io.NewSectionReader(plain, 0, size)); err != nil {
-				if !choice.othersAsIs {
+				if !choice.OthersAsIs {
 					fe["attachment"] = tip.FieldError{Key: "err_file_needs_consent", Arg: f.name}
 				}
 				break
 			}
 			file.Metadata = tip.MetadataReport{Checked: true}
-		case f.typ.Cleanable() && choice.keepMetadata:
+		case f.typ.Cleanable() && choice.KeepMetadata:
 			rep, err := metadata.Inspect(plain, size, f.typ)
 			if err != nil {
-				if !choice.othersAsIs {
+				if !choice.OthersAsIs {
 					fe["attachment"] = tip.FieldError{Key: "err_file_damaged", Arg: f.name}
 				}
 				break
 			}
 			file.Metadata = reportOf(rep)
 		case f.typ.Cleanable():
-			cleaned, cleanedSize, rep, err := s.clean(ctx, plain, size, f.typ, key.Recipient())
+			cleaned, cleanedSize, rep, err := clean(ctx, st, plain, size, f.typ, key.Recipient())
 			if err != nil {
 				if isStoreError(err) {
 					return nil, nil, nil, err
 				}
-				if !choice.othersAsIs {
+				if !choice.OthersAsIs {
 					fe["attachment"] = tip.FieldError{Key: "err_file_damaged", Arg: f.name}
 				}
 				break
 			}
-			s.store.DeleteStaged(ctx, f.blob)
+			st.DeleteStaged(ctx, f.blob)
 			file.BlobID, file.Size, file.Metadata = cleaned, cleanedSize, reportOf(rep)
 		default:
-			if !choice.othersAsIs {
+			if !choice.OthersAsIs {
 				fe["attachment"] = tip.FieldError{Key: "err_file_needs_consent", Arg: f.name + " (" + f.typ.Name + ")"}
 			}
 		}
@@ -79,8 +80,8 @@ func (s *Server) processFiles(ctx context.Context, staged []*stagedFile, key *se
 }
 
 // openStaged gives random access to a staged file's plaintext.
-func (s *Server) openStaged(ctx context.Context, blobID string, key *seal.Key) (io.ReaderAt, int64, error) {
-	b, err := s.store.OpenStagedBlob(ctx, blobID)
+func openStaged(ctx context.Context, st *store.Store, blobID string, key *seal.Key) (io.ReaderAt, int64, error) {
+	b, err := st.OpenStagedBlob(ctx, blobID)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -88,8 +89,8 @@ func (s *Server) openStaged(ctx context.Context, blobID string, key *seal.Key) (
 }
 
 // clean writes a cleaned copy of a file into a new staging blob.
-func (s *Server) clean(ctx context.Context, plain io.ReaderAt, size int64, typ metadata.Type, to seal.Recipient) (string, int64, metadata.Report, error) {
-	bw, err := s.store.NewStagedBlob(ctx)
+func clean(ctx context.Context, st *store.Store, plain io.ReaderAt, size int64, typ metadata.Type, to seal.Recipient) (string, int64, metadata.Report, error) {
+	bw, err := st.NewStagedBlob(ctx)
 	if err != nil {
 		return "", 0, metadata.Report{}, storeError{err}
 	}
@@ -105,7 +106,7 @@ func (s *Server) clean(ctx context.Context, plain io.ReaderAt, size int64, typ m
 			return bw.ID(), counter.n, rep, nil
 		}
 	}
-	s.store.DeleteStaged(context.WithoutCancel(ctx), bw.ID())
+	st.DeleteStaged(context.WithoutCancel(ctx), bw.ID())
 	return "", 0, metadata.Report{}, err
 }
 

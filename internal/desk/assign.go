@@ -1,0 +1,51 @@
+package desk
+
+import (
+	"net/http"
+	"strconv"
+
+	"tipline/internal/tip"
+)
+
+// assign sets a report's assignee ("me", a user id, or "" for nobody) and
+// priority.
+func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
+	ctx, sess, id := r.Context(), sessionOf(r), r.PathValue("id")
+	if _, _, err := s.openTip(ctx, sess, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	assignee := r.PostFormValue("assignee")
+	if assignee == "me" {
+		assignee = sess.User.ID
+	}
+	if assignee != "" {
+		if _, err := s.store.WrappedKey(ctx, id, tip.HolderOf(assignee)); err != nil {
+			s.fail(w, r, tip.Errorf(tip.CodeInvalid, "That user cannot open this report: grant it to them first."))
+			return
+		}
+	}
+	if err := s.store.SetAssignee(ctx, id, assignee); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	detail := "assignee " + assignee
+	if p := r.PostFormValue("priority"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 9 {
+			s.fail(w, r, tip.Errorf(tip.CodeInvalid, "Priority is a number from 0 to 9."))
+			return
+		}
+		if err := s.store.SetPriority(ctx, id, n); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		detail += ", priority " + p
+	}
+	if err := s.record(ctx, sess, "tip.assign", id, detail); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/tips/"+id, http.StatusSeeOther)
+}

@@ -1,0 +1,75 @@
+package desk
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"tipline/internal/seal"
+	"tipline/internal/tip"
+	"tipline/internal/upload"
+)
+
+// message sends a message to the source, sealed to the tip's key, with
+// optional files (their metadata removed: it would identify the analyst).
+// The form may be URL-encoded or multipart.
+func (s *Server) message(w http.ResponseWriter, r *http.Request) {
+	ctx, sess, id := r.Context(), sessionOf(r), r.PathValue("id")
+	_, key, err := s.openTip(ctx, sess, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var text string
+	var files []tip.File
+	var staged []string
+	committed := false
+	defer func() {
+		if !committed {
+			s.store.DeleteStaged(context.WithoutCancel(ctx), staged...)
+		}
+	}()
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		up, err := upload.Read(w, r, s.store, key.Recipient(), s.cfg.MaxBytes)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		staged = up.BlobIDs()
+		text = up.Fields.Get("message")
+		var keep []string
+		files, keep, _, err = upload.Process(ctx, s.store, up.Files, key, upload.Choices{OthersAsIs: true})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		staged = keep // cleaned copies replace the raw ones, which Process deleted
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, 2*tip.MaxMessageBytes)
+		text = r.PostFormValue("message")
+	}
+	text = strings.TrimSpace(text)
+	if text == "" && len(files) == 0 {
+		s.fail(w, r, tip.Errorf(tip.CodeInvalid, "Write a message or attach a file."))
+		return
+	}
+	plain, _ := json.Marshal(tip.MessageBody{Text: text, Files: files})
+	body, err := seal.SealBytes(plain, key.Recipient())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m := &tip.Message{ID: tip.NewID(), TipID: id, Author: tip.AuthorDesk, CreatedAt: time.Now()}
+	if err := s.store.AddMessage(ctx, m, body, staged); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	committed = true
+	if err := s.record(ctx, sess, "tip.message", id, "message "+m.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/tips/"+id, http.StatusSeeOther)
+}

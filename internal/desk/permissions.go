@@ -1,0 +1,114 @@
+package desk
+
+import (
+	"context"
+	"net/http"
+	"slices"
+
+	"tipline/internal/account"
+	"tipline/internal/tip"
+)
+
+// anyone marks a route that needs no login; loggedIn one that any role may
+// use.
+var (
+	anyone   = []tip.Role{"*"}
+	loggedIn = []tip.Role{tip.RoleAdmin, tip.RoleAnalyst, tip.RoleCommittee, tip.RoleAuditor}
+	readers  = []tip.Role{tip.RoleAnalyst, tip.RoleCommittee}
+	analysts = []tip.Role{tip.RoleAnalyst}
+	admins   = []tip.Role{tip.RoleAdmin}
+	auditors = []tip.Role{tip.RoleAuditor}
+)
+
+// Permissions is the desk's permission matrix: every route and the roles that
+// may use it. A route missing here does not start (see guard); the table test
+// walks every entry for every role and for an anonymous visitor.
+var Permissions = map[string][]tip.Role{
+	"GET /{$}":                            loggedIn,
+	"GET /login":                          anyone,
+	"POST /login":                         anyone,
+	"POST /logout":                        loggedIn,
+	"GET /account/enrol":                  anyone, // checked by the pending-enrolment cookie
+	"GET /account/totp.png":               anyone, // idem
+	"POST /account/enrol":                 anyone, // idem
+	"GET /tips":                           readers,
+	"GET /tips/{id}":                      readers,
+	"GET /tips/{id}/files/{blob}":         readers,
+	"POST /tips/{id}/status":              analysts,
+	"POST /tips/{id}/messages":            analysts,
+	"POST /tips/{id}/notes":               analysts,
+	"POST /tips/{id}/assign":              analysts,
+	"POST /tips/{id}/labels":              analysts,
+	"POST /tips/{id}/grant":               analysts,
+	"GET /admin/users":                    admins,
+	"POST /admin/users/{id}/disable":      admins,
+	"POST /admin/users/{id}/enable":       admins,
+	"POST /admin/users/{id}/reset-totp":   admins,
+	"POST /admin/users/{id}/end-sessions": admins,
+	"GET /audit":                          auditors,
+}
+
+type sessionKey struct{}
+
+// sessionOf returns the session guard put in the request's context.
+func sessionOf(r *http.Request) *account.Session {
+	s, _ := r.Context().Value(sessionKey{}).(*account.Session)
+	return s
+}
+
+// guard enforces the permission matrix for one route.
+func (s *Server) guard(pattern string, h http.HandlerFunc) http.Handler {
+	roles, ok := Permissions[pattern]
+	if !ok {
+		panic("desk: route " + pattern + " is missing from the permission matrix")
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slices.Equal(roles, anyone) {
+			h(w, r)
+			return
+		}
+		sess, err := s.session(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !slices.ContainsFunc(roles, sess.User.Has) {
+			s.fail(w, r, tip.Errorf(tip.CodeForbidden, "role"))
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
+	})
+}
+
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+}
+
+// routes lists every desk route with its handler.
+func routes(s *Server) []route {
+	return []route{
+		{"GET /{$}", s.home},
+		{"GET /login", s.loginForm},
+		{"POST /login", s.login},
+		{"POST /logout", s.logout},
+		{"GET /account/enrol", s.enrolForm},
+		{"GET /account/totp.png", s.enrolQR},
+		{"POST /account/enrol", s.enrol},
+		{"GET /tips", s.queue},
+		{"GET /tips/{id}", s.report},
+		{"GET /tips/{id}/files/{blob}", s.file},
+		{"POST /tips/{id}/status", s.setStatus},
+		{"POST /tips/{id}/messages", s.message},
+		{"POST /tips/{id}/notes", s.note},
+		{"POST /tips/{id}/assign", s.assign},
+		{"POST /tips/{id}/labels", s.labels},
+		{"POST /tips/{id}/grant", s.grant},
+		{"GET /admin/users", s.users},
+		{"POST /admin/users/{id}/disable", s.disableUser},
+		{"POST /admin/users/{id}/enable", s.enableUser},
+		{"POST /admin/users/{id}/reset-totp", s.resetTOTP},
+		{"POST /admin/users/{id}/end-sessions", s.endSessions},
+		{"GET /audit", s.auditLog},
+	}
+}

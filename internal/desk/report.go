@@ -1,0 +1,167 @@
+package desk
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"tipline/internal/account"
+	"tipline/internal/seal"
+	"tipline/internal/store"
+	"tipline/internal/tip"
+)
+
+type reportPage struct {
+	Session  *account.Session
+	Tip      tip.Tip
+	Report   tip.Report
+	Messages []messageView
+	Notes    []noteView
+	Statuses []tip.StatusDef
+	Public   tip.PublicState
+	Linked   []string
+	History  []store.AuditEntry
+	Analysts []tip.User
+}
+
+type messageView struct {
+	Author string
+	When   time.Time
+	Body   tip.MessageBody
+}
+
+type noteView struct {
+	Author string
+	When   time.Time
+	Text   string
+}
+
+// openTip returns the tip and its key for the session's user, or "not found".
+func (s *Server) openTip(ctx context.Context, sess *account.Session, tipID string) (tip.Tip, *seal.Key, error) {
+	key, err := s.acct.OpenTip(ctx, tipID, sess.User.Holder(), sess.Key)
+	if err != nil {
+		return tip.Tip{}, nil, err
+	}
+	t, err := s.store.Tip(ctx, tipID)
+	if err != nil {
+		return tip.Tip{}, nil, err
+	}
+	t.Labels, err = s.store.Labels(ctx, tipID)
+	return t, key, err
+}
+
+// report shows a report decrypted for the user: text, fields, files with
+// their metadata reports, messages, notes, and what the desk tracks. The
+// read is audited before anything is shown.
+func (s *Server) report(w http.ResponseWriter, r *http.Request) {
+	ctx, sess, id := r.Context(), sessionOf(r), r.PathValue("id")
+	t, key, err := s.openTip(ctx, sess, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.record(ctx, sess, "tip.read", id, ""); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := reportPage{Session: sess, Tip: t}
+	if err := s.openReport(ctx, key, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Statuses, err = s.store.Statuses(ctx); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Public, err = s.store.PublicState(ctx, t.Status); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Linked, err = s.linkedVisible(ctx, sess, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.History, err = s.store.ListAudit(ctx, store.AuditFilter{TipID: id, Limit: 100}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.pages.Render(w, http.StatusOK, "report", p)
+}
+
+// openReport decrypts the report, messages and notes into the page.
+func (s *Server) openReport(ctx context.Context, key *seal.Key, p *reportPage) error {
+	sealed, err := s.store.TipContent(ctx, p.Tip.ID)
+	if err != nil {
+		return err
+	}
+	if err := openJSON(sealed, key, &p.Report); err != nil {
+		return err
+	}
+	msgs, err := s.store.Messages(ctx, p.Tip.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		v := messageView{Author: string(m.Author), When: m.CreatedAt}
+		if err := s.openBlobJSON(ctx, p.Tip.ID, m.BodyBlob, key, &v.Body); err != nil {
+			return err
+		}
+		p.Messages = append(p.Messages, v)
+	}
+	notes, err := s.store.Notes(ctx, p.Tip.ID)
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		var body struct{ Text string }
+		if err := s.openBlobJSON(ctx, p.Tip.ID, n.BodyBlob, key, &body); err != nil {
+			return err
+		}
+		p.Notes = append(p.Notes, noteView{Author: s.userName(ctx, n.Author), When: n.CreatedAt, Text: body.Text})
+	}
+	return nil
+}
+
+// linkedVisible lists the reports that share a blind-index token with this
+// one and that the user can open: linking must not reveal other reports.
+func (s *Server) linkedVisible(ctx context.Context, sess *account.Session, id string) ([]string, error) {
+	linked, err := s.store.LinkedTips(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, other := range linked {
+		if _, err := s.store.WrappedKey(ctx, other, sess.User.Holder()); err == nil {
+			out = append(out, other)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) openBlobJSON(ctx context.Context, tipID, blobID string, key *seal.Key, v any) error {
+	b, err := s.store.OpenBlob(ctx, tipID, blobID)
+	if err != nil {
+		return err
+	}
+	sealed, err := b.ReadAll()
+	if err != nil {
+		return err
+	}
+	return openJSON(sealed, key, v)
+}
+
+func openJSON(sealed []byte, key *seal.Key, v any) error {
+	plain, err := seal.OpenBytes(sealed, key)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(plain, v)
+}
+
+func (s *Server) userName(ctx context.Context, id string) string {
+	if u, err := s.store.User(ctx, id); err == nil {
+		return u.Name
+	}
+	return id
+}

@@ -1,0 +1,122 @@
+// Package desk is the back office: where analysts read, triage and answer
+// reports, admins manage users, and auditors read the log. It is served on
+// its own address, to be kept on a private network or behind a
+// client-authorised onion service.
+//
+// Every route's roles are in one table (permissions.go). Every read and write
+// of a report is audited before it is shown or after it is done. A report a
+// user cannot open is "not found", never "forbidden": the desk does not reveal
+// what exists to someone who may not see it.
+package desk
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"tipline/internal/account"
+	"tipline/internal/audit"
+	"tipline/internal/blind"
+	"tipline/internal/store"
+	"tipline/internal/tip"
+	"tipline/internal/web"
+)
+
+// CSP for the desk: like the source site's, no script at all (WebAuthn will
+// add exactly one same-origin script when it comes).
+const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// Config is what the desk needs.
+type Config struct {
+	Store    *store.Store
+	Accounts *account.Service
+	Audit    *audit.Log
+	Index    *blind.Index
+	Logger   *slog.Logger
+	MaxBytes int64 // largest message with its files
+}
+
+// Server serves the desk.
+type Server struct {
+	cfg   Config
+	store *store.Store
+	acct  *account.Service
+	audit *audit.Log
+	pages *web.Templates
+	log   *slog.Logger
+}
+
+// New prepares the desk.
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxBytes == 0 {
+		cfg.MaxBytes = 512 << 20
+	}
+	pages, err := web.ParseTemplates(web.DeskTemplates)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, store: cfg.Store, acct: cfg.Accounts, audit: cfg.Audit, pages: pages, log: cfg.Logger}, nil
+}
+
+// Handler returns the desk with its protective middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, r := range routes(s) {
+		mux.Handle(r.pattern, s.guard(r.pattern, r.handler))
+	}
+	mux.Handle("GET /static/", http.StripPrefix("/static/", web.Static()))
+	return web.Recover(s.log, web.SecureHeaders(CSP, "", web.CrossOrigin(noStore(mux))))
+}
+
+// noStore keeps every desk page out of caches: they hold report content.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		web.NoStore(w)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// fail answers with the page for an application error: the one place errors
+// become statuses. Internal errors are logged without report content and
+// shown as a plain apology.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, text := http.StatusInternalServerError, "Sorry, something went wrong. It has been logged."
+	switch tip.ErrorCode(err) {
+	case tip.CodeInvalid:
+		status, text = http.StatusBadRequest, tip.ErrorMessage(err)
+	case tip.CodeNotFound:
+		status, text = http.StatusNotFound, "Not found."
+	case tip.CodeUnauthorized:
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	case tip.CodeForbidden:
+		status, text = http.StatusForbidden, "Your role does not allow this."
+	case tip.CodeConflict:
+		status, text = http.StatusConflict, tip.ErrorMessage(err)
+	case tip.CodeTooLarge:
+		status, text = http.StatusRequestEntityTooLarge, "Too large."
+	default:
+		s.log.Error("internal error on the desk", "pattern", r.Pattern, "err", err)
+	}
+	s.pages.Render(w, status, "message", messagePage{Title: http.StatusText(status), Text: text, Back: "/"})
+}
+
+type messagePage struct {
+	Session    *account.Session
+	Title      string
+	Text       string
+	Back       string
+}
+
+// record writes an audit entry; a desk action whose entry cannot be written
+// does not go ahead.
+func (s *Server) record(ctx context.Context, sess *account.Session, action, tipID, detail string) error {
+	actor := "anonymous"
+	if sess != nil {
+		actor = sess.User.Holder()
+	}
+	return s.audit.Record(ctx, auditEvent(actor, action, tipID, detail))
+}

@@ -1,0 +1,59 @@
+package desk
+
+import (
+	"net/http"
+
+	"tipline/internal/account"
+	"tipline/internal/tip"
+)
+
+type usersPage struct {
+	Session *account.Session
+	Users   []tip.User
+}
+
+// users lists the desk's users for an admin.
+func (s *Server) users(w http.ResponseWriter, r *http.Request) {
+	users, err := s.store.Users(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.pages.Render(w, http.StatusOK, "users", usersPage{Session: sessionOf(r), Users: users})
+}
+
+// userAction runs an admin action on a user and audits it.
+func (s *Server) userAction(action string, do func(r *http.Request, id string) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		if _, err := s.store.User(r.Context(), id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := do(r, id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := s.record(r.Context(), sessionOf(r), action, "", "user "+tip.HolderOf(id)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	}
+}
+
+func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) {
+	s.userAction("user.disable", func(r *http.Request, id string) error { return s.store.SetUserDisabled(r.Context(), id, true) })(w, r)
+}
+
+func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) {
+	s.userAction("user.enable", func(r *http.Request, id string) error { return s.store.SetUserDisabled(r.Context(), id, false) })(w, r)
+}
+
+func (s *Server) resetTOTP(w http.ResponseWriter, r *http.Request) {
+	s.userAction("user.reset_totp", func(r *http.Request, id string) error { return s.acct.ResetSecondFactor(r.Context(), id) })(w, r)
+}
+
+func (s *Server) endSessions(w http.ResponseWriter, r *http.Request) {
+	s.userAction("user.end_sessions", func(r *http.Request, id string) error { return s.store.EndDeskSessions(r.Context(), id, "") })(w, r)
+}
