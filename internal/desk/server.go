@@ -105,10 +105,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 type messagePage struct {
-	Session    *account.Session
-	Title      string
-	Text       string
-	Back       string
+	Session *account.Session
+	Title   string
+	Text    string
+	Back    string
 }
 
 // record writes an audit entry; a desk action whose entry cannot be written

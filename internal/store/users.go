@@ -269,4 +269,3 @@ func (s *Store) TipsOfOffer(ctx context.Context, offerID string) ([]string, erro
 	}
 	return out, rows.Err()
 }
-
