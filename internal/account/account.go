@@ -130,7 +130,9 @@ func (a *Service) newSecrets(ctx context.Context, u *tip.User, password string) 
 // in. When the user must enrol a new second factor (after a reset), Login
 // returns ErrMustEnrol with the user and key, and the code is not checked.
 func (a *Service) Login(ctx context.Context, name, password, code string) (tip.User, *seal.Key, error) {
-	a.Throttle.Wait(ctx, name)
+	if err := a.Throttle.Wait(ctx, name); err != nil {
+		return tip.User{}, nil, err
+	}
 	u, key, err := a.login(ctx, name, password, code)
 	if err != nil && !errors.Is(err, ErrMustEnrol) {
 		a.Throttle.Failed(name)

@@ -15,7 +15,11 @@ type loginPage struct {
 
 // loginForm shows the login form.
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
-	s.pages.Render(w, http.StatusOK, "login", loginPage{})
+	p := loginPage{}
+	if r.URL.Query().Get("out") != "" {
+		p.Problem = "You are logged out."
+	}
+	s.pages.Render(w, http.StatusOK, "login", p)
 }
 
 // login checks name, password and second-factor code, and starts a session
@@ -65,7 +69,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	s.record(r.Context(), sess, "logout", "", "")
 	setCookie(w, r, sessionCookie, "", -1)
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	http.Redirect(w, r, "/login?out=1", http.StatusSeeOther)
 }
 
 // home sends each role where its work is.

@@ -72,6 +72,12 @@ func (s *Server) guard(pattern string, h http.HandlerFunc) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
+		if !sess.User.TOTPEnrolled {
+			// A session opened by password alone, after a reset, may
+			// only enrol the new second factor.
+			http.Redirect(w, r, "/account/enrol", http.StatusSeeOther)
+			return
+		}
 		if !slices.ContainsFunc(roles, sess.User.Has) {
 			s.fail(w, r, tip.Errorf(tip.CodeForbidden, "role"))
 			return
