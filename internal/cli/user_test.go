@@ -1,0 +1,149 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"tipline/internal/account"
+	"tipline/internal/auth"
+	"tipline/internal/install"
+	"tipline/internal/intake"
+	"tipline/internal/store"
+	"tipline/internal/store/storetest"
+)
+
+// tipline user add reads the password from standard input and prints the
+// user as JSON; the user can log in at once with that password and a code
+// from the printed TOTP URI.
+func TestUserAddPrintsJSONAndTheUserCanLogIn(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			base := []string{"--data", b.DataDir}
+			if b.DSN != "" {
+				base = append(base, "--db", b.DSN)
+			}
+			if code, _, errOut := run(t, "", append([]string{"init"}, base...)...); code != 0 {
+				t.Fatalf("init: %s", errOut)
+			}
+			code, out, errOut := run(t, "a long enough passphrase\n", append(append([]string{"user", "add"}, base...), "--name", "kim", "--role", "analyst", "--role", "committee")...)
+			if code != 0 {
+				t.Fatalf("user add exited %d: %s", code, errOut)
+			}
+			var got struct {
+				Name    string   `json:"name"`
+				Roles   []string `json:"roles"`
+				TOTPURI string   `json:"totp_uri"`
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("output is not JSON: %q", out)
+			}
+			if got.Name != "kim" || len(got.Roles) != 2 || !strings.HasPrefix(got.TOTPURI, "otpauth://totp/") {
+				t.Fatalf("got %+v", got)
+			}
+			key, _ := otp.NewKeyFromURL(got.TOTPURI)
+			if key.Algorithm() != otp.AlgorithmSHA1 || key.Digits() != otp.DigitsSix || key.Period() != 30 {
+				t.Fatalf("TOTP must use RFC 6238 defaults, got %v %v %v", key.Algorithm(), key.Digits(), key.Period())
+			}
+			st, err := store.Open(context.Background(), b.DataDir, b.DSN)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			acct := &account.Service{Store: st, Hasher: auth.NewHasher(auth.DefaultParams, 2), Throttle: auth.NewThrottle(auth.ThrottleConfig{})}
+			code6, _ := totp.GenerateCode(key.Secret(), time.Now())
+			if _, _, err := acct.Login(context.Background(), "kim", "a long enough passphrase", code6); err != nil {
+				t.Fatalf("the new user cannot log in: %v", err)
+			}
+		})
+	}
+}
+
+func TestUserAddRefusesBadInputWithHints(t *testing.T) {
+	dir := t.TempDir()
+	run(t, "", "init", "--data", dir)
+	tests := []struct {
+		name, stdin string
+		args        []string
+		want        string
+	}{
+		{"no password", "", []string{"--name", "kim", "--role", "analyst"}, "hint: pipe it in"},
+		{"short password", "short\n", []string{"--name", "kim", "--role", "analyst"}, "12"},
+		{"unknown role", "a long enough passphrase\n", []string{"--name", "kim", "--role", "boss"}, "unknown role"},
+		{"bad name", "a long enough passphrase\n", []string{"--name", "Kim Jong", "--role", "analyst"}, "lower-case"},
+		{"offer for an admin", "a long enough passphrase\n", []string{"--name", "root", "--role", "admin", "--offer", "x"}, "for analysts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := run(t, tt.stdin, append([]string{"user", "add", "--data", dir}, tt.args...)...)
+			if code == 0 || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want an error containing %q", code, errOut, tt.want)
+			}
+		})
+	}
+	run(t, "a long enough passphrase\n", "user", "add", "--data", dir, "--name", "kim", "--role", "analyst")
+	if code, _, errOut := run(t, "another long passphrase\n", "user", "add", "--data", dir, "--name", "kim", "--role", "analyst"); code == 0 || !strings.Contains(errOut, "already exists") {
+		t.Fatalf("a duplicate name must be refused: %d %q", code, errOut)
+	}
+}
+
+// A report that came in before an analyst joined reaches them through
+// tipline grant with the offline recovery identity.
+func TestGrantWithTheRecoveryIdentity(t *testing.T) {
+	dir := t.TempDir()
+	run(t, "", "init", "--data", dir)
+	submitOne(t, dir)
+	run(t, "a long enough passphrase\n", "user", "add", "--data", dir, "--name", "lee", "--role", "analyst")
+
+	code, out, errOut := run(t, "", "grant", "--data", dir, "--recovery-identity", filepath.Join(dir, install.RecoveryIdentityFile), "--to", "lee")
+	if code != 0 || !strings.Contains(out, "granted 1 reports to lee") {
+		t.Fatalf("grant: %d %q %q", code, out, errOut)
+	}
+	code, _, errOut = run(t, "", "grant", "--data", dir, "--recovery-identity", filepath.Join(dir, "nope.txt"), "--to", "lee")
+	if code == 0 || !strings.Contains(errOut, "recovery identity") {
+		t.Fatalf("a missing identity file must be a clear error: %q", errOut)
+	}
+}
+
+// submitOne sends one report through the real source site.
+func submitOne(t *testing.T, dir string) {
+	t.Helper()
+	ctx := context.Background()
+	keys, _ := install.Load(dir)
+	st, err := store.Open(ctx, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv, err := intake.New(intake.Config{Store: st, Keys: keys, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go srv.Run(runCtx)
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("category", "oil")
+	mw.WriteField("message", "before lee joined")
+	mw.Close()
+	resp, err := http.Post(hs.URL+"/submit", mw.FormDataContentType(), &buf)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("submit: %v %v", err, resp)
+	}
+	resp.Body.Close()
+}
