@@ -313,3 +313,22 @@ func TestConcurrentRecordsVerify(t *testing.T) {
 		}
 	})
 }
+
+// Rows forged outside the chain's numbering, before or after it, are not
+// skipped: the auditor's page would show them.
+func TestVerifyFindsForgedRows(t *testing.T) {
+	for _, seq := range []int64{0, -5, 11} {
+		t.Run(fmt.Sprint(seq), func(t *testing.T) {
+			storetest.ForEach(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
+				l := newLog(t, s)
+				record(t, l, 10)
+				mustExec(t, rawDB(t, b), fmt.Sprintf(`INSERT INTO audit_log (seq, at, actor, action, tip_id, detail, prev_hash, hash, mac)
+					SELECT %d, at, 'user:nobody', action, tip_id, detail, prev_hash, hash, mac FROM audit_log WHERE seq = 10`, seq))
+				var d *audit.Damage
+				if _, err := l.Verify(context.Background(), ""); !errors.As(err, &d) || d.Seq != seq {
+					t.Fatalf("got %v; want damage at %d", err, seq)
+				}
+			})
+		})
+	}
+}

@@ -60,22 +60,22 @@ func writeString(h interface{ Write([]byte) (int, error) }, s string) {
 	h.Write([]byte(s))
 }
 
-// sign returns the entry's signature: HMAC-SHA-256 of its hash under the
+// sign returns the entry's signature: hex HMAC-SHA-256 of its hash under the
 // audit key. The hash already commits to the entry and everything before it.
 func sign(key []byte, hash string) string {
+	return hex.EncodeToString(mac(key, hash))
+}
+
+func mac(key []byte, hash string) []byte {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(macPrefix))
 	m.Write([]byte(hash))
-	return hex.EncodeToString(m.Sum(nil))
+	return m.Sum(nil)
 }
 
-// signedBy reports whether mac is the signature of hash under key, in
+// signedBy reports whether sig is the signature of hash under key, in
 // constant time.
-func signedBy(key []byte, hash, mac string) bool {
-	got, err := hex.DecodeString(mac)
-	if err != nil {
-		return false
-	}
-	want, _ := hex.DecodeString(sign(key, hash))
-	return hmac.Equal(got, want)
+func signedBy(key []byte, hash, sig string) bool {
+	got, err := hex.DecodeString(sig)
+	return err == nil && hmac.Equal(got, mac(key, hash))
 }

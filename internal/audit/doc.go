@@ -20,7 +20,9 @@
 //	})
 //
 // Record entries last in a transaction: on PostgreSQL the append holds a
-// table lock until commit, so that several app servers extend one chain.
+// lock on the log until commit, so that several app servers extend one chain.
+// Appending needs only INSERT and SELECT on audit_log, so on PostgreSQL an
+// operator may revoke UPDATE, DELETE and TRUNCATE on it from the app's role.
 //
 // An Event's Detail is a short note for the auditor ("new -> triage",
 // "grant to user:<id>"). It must NEVER hold report content, message text,

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 
 	"tipline/internal/store"
 )
@@ -65,7 +66,9 @@ func (l *Log) Verify(ctx context.Context, head string) (Report, error) {
 	rep := Report{Head: Genesis}
 	reached := head == "" || head == Genesis
 	next := int64(1)
-	err := l.store.WalkAudit(ctx, 0, func(e store.AuditEntry) error {
+	// From the smallest seq there is, so that a row forged at seq 0 or below
+	// is reported rather than skipped (the auditor's page would show it).
+	err := l.store.WalkAudit(ctx, math.MinInt64, func(e store.AuditEntry) error {
 		if d := l.check(ctx, e, next, rep.Head); d != nil {
 			return d
 		}

@@ -59,19 +59,22 @@ func (s *Store) AppendAudit(ctx context.Context, seal AuditSealer) (AuditEntry, 
 //
 //   - on SQLite, WriteTx begins IMMEDIATE, so the transaction already holds
 //     the database's one write lock;
-//   - on PostgreSQL, the transaction takes a table lock that conflicts with
-//     itself and with inserts but not with reads, held until it ends, so
-//     app servers append one after the other while the auditor's page and
-//     the verifier keep reading. The head is read after the lock is granted,
-//     which under READ COMMITTED (PostgreSQL's default) sees the last
-//     committed entry. Append last in a transaction, just before commit, to
-//     keep the lock short.
+//   - on PostgreSQL, the transaction takes an advisory lock on the log,
+//     held until it ends, so app servers append one after the other while
+//     the auditor's page and the verifier keep reading. The head is read
+//     after the lock is granted, which under READ COMMITTED (PostgreSQL's
+//     default) sees the last committed entry. Append last in a
+//     transaction, just before commit, to keep the lock short.
 //
 // Should a caller's stale snapshot (REPEATABLE READ) read an old head anyway,
 // the primary key on seq refuses the duplicate: an error, never a fork.
 func (s *Store) AppendAuditTx(ctx context.Context, tx *sql.Tx, seal AuditSealer) (AuditEntry, error) {
 	if s.postgres {
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		// An advisory lock rather than LOCK TABLE, which in the mode needed
+		// requires UPDATE or DELETE rights: this way the app's role can be
+		// left with only INSERT and SELECT on audit_log. Keyed by the table's
+		// OID, so installations in other schemas do not queue behind us.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock('audit_log'::regclass::oid::bigint)`); err != nil {
 			return AuditEntry{}, fmt.Errorf("failed to lock the audit log: %w", err)
 		}
 	}
