@@ -38,6 +38,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	maxUpload := fs.Int64("max-upload", intake.DefaultMaxBytes, "largest report with its files, in bytes")
 	perMinute := fs.Int("submissions-per-minute", 0, "budget of submissions per minute across all sources (0: off)")
 	quota := fs.Int64("storage-quota", 0, "stop taking submissions when this many sealed bytes are stored (0: off)")
+	retain := fs.Duration("retain-closed", 365*24*time.Hour, "shred closed reports this long after closing, unless on legal hold (0: keep for ever)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -74,7 +75,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return withHint(err, "choose another address with --desk")
 	}
 
-	backOffice, err := desk.New(desk.Config{Store: a.store, Accounts: a.accounts, Audit: a.audit, Index: a.index, Logger: logger})
+	backOffice, err := desk.New(desk.Config{Store: a.store, Accounts: a.accounts, Audit: a.audit, Index: a.index, Logger: logger, Retention: *retain})
 	if err != nil {
 		return err
 	}
@@ -85,6 +86,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	runCtx, stopRun := context.WithCancel(context.Background())
 	defer stopRun()
 	go src.Run(runCtx)
+	go backOffice.Run(runCtx)
 	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on http://%s/\n", publicLn.Addr(), deskLn.Addr())
 
 	select {

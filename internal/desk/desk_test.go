@@ -32,19 +32,23 @@ import (
 
 // world is a real installation with both sites served over HTTP.
 type world struct {
-	t      *testing.T
-	store  *store.Store
-	audit  *audit.Log
-	acct   *account.Service
-	source string
-	desk   string
-	now    time.Time
+	t       *testing.T
+	store   *store.Store
+	audit   *audit.Log
+	acct    *account.Service
+	source  string
+	deskURL string
+	desk    *desk.Server
+	now     time.Time
 }
 
 // cheap argon2id parameters keep tests fast; production uses DefaultParams.
 var testParams = auth.Params{Time: 1, MemoryKiB: 8 * 1024, Threads: 1}
 
-func newWorld(t *testing.T, b storetest.Backend) *world {
+func newWorld(t *testing.T, b storetest.Backend) *world { return newWorldWith(t, b, 0) }
+
+// newWorldWith sets the desk's retention of closed reports.
+func newWorldWith(t *testing.T, b storetest.Backend, retention time.Duration) *world {
 	ctx := context.Background()
 	if _, err := install.Init(ctx, install.Options{DataDir: b.DataDir, DSN: b.DSN}); err != nil {
 		t.Fatal(err)
@@ -66,7 +70,7 @@ func newWorld(t *testing.T, b storetest.Backend) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := desk.New(desk.Config{Store: st, Accounts: w.acct, Audit: log, Index: index, Logger: logger})
+	d, err := desk.New(desk.Config{Store: st, Accounts: w.acct, Audit: log, Index: index, Logger: logger, Retention: retention})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +78,7 @@ func newWorld(t *testing.T, b storetest.Backend) *world {
 	go src.Run(runCtx)
 	srcSrv, deskSrv := httptest.NewServer(src.Handler()), httptest.NewServer(d.Handler())
 	t.Cleanup(func() { srcSrv.Close(); deskSrv.Close(); stop(); st.Close() })
-	w.source, w.desk = srcSrv.URL, deskSrv.URL
+	w.source, w.deskURL, w.desk = srcSrv.URL, deskSrv.URL, d
 	return w
 }
 
@@ -133,7 +137,7 @@ func (b *browser) post(path string, v url.Values) (*http.Response, string) {
 // login logs u in with a code for the world's clock.
 func (w *world) login(u user) *browser {
 	w.t.Helper()
-	b := w.browser(w.desk)
+	b := w.browser(w.deskURL)
 	code, _ := totp.GenerateCode(u.secret, w.now)
 	resp, page := b.post("/login", url.Values{"name": {u.name}, "password": {u.password}, "code": {code}})
 	if resp.StatusCode != http.StatusSeeOther {

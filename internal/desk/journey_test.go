@@ -99,7 +99,7 @@ func TestAnalystWorksAReport(t *testing.T) {
 func TestLoginNeedsPasswordAndAFreshCode(t *testing.T) {
 	w := newWorld(t, storetest.Backends(t)[0])
 	u := w.addUser("lee", tip.RoleAnalyst)
-	b := w.browser(w.desk)
+	b := w.browser(w.deskURL)
 	code, _ := totp.GenerateCode(u.secret, w.now)
 	try := func(pw, code string) int {
 		resp, _ := b.post("/login", url.Values{"name": {u.name}, "password": {pw}, "code": {code}})

@@ -103,7 +103,7 @@ func TestSecondFactorResetAndEnrolment(t *testing.T) {
 	if resp, _ := leeSession.get("/tips"); resp.Header.Get("Location") != "/login" {
 		t.Fatal("a reset must end the user's sessions")
 	}
-	b := w.browser(w.desk)
+	b := w.browser(w.deskURL)
 	resp, _ := b.post("/login", url.Values{"name": {"lee"}, "password": {password}, "code": {"123456"}})
 	if resp.Header.Get("Location") != "/account/enrol" {
 		t.Fatalf("login after a reset should lead to enrolment, got %d %s", resp.StatusCode, resp.Header.Get("Location"))
@@ -131,7 +131,7 @@ func TestSecondFactorResetAndEnrolment(t *testing.T) {
 // enrol logs in after a reset and confirms the new second factor.
 func enrol(t *testing.T, w *world, name, pw, uri string) *browser {
 	t.Helper()
-	b := w.browser(w.desk)
+	b := w.browser(w.deskURL)
 	resp, _ := b.post("/login", url.Values{"name": {name}, "password": {pw}})
 	if resp.Header.Get("Location") != "/account/enrol" {
 		t.Fatalf("expected enrolment, got %d %s", resp.StatusCode, resp.Header.Get("Location"))

@@ -40,7 +40,7 @@ func TestPermissionMatrix(t *testing.T) {
 		}
 		public := slices.Contains(allowed, "*")
 		t.Run(pattern, func(t *testing.T) {
-			resp := request(t, w.browser(w.desk), method, path)
+			resp := request(t, w.browser(w.deskURL), method, path)
 			if !public && (resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login") {
 				t.Errorf("anonymous: got %d %s, want a redirect to /login", resp.StatusCode, resp.Header.Get("Location"))
 			}

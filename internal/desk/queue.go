@@ -19,7 +19,8 @@ type queuePage struct {
 	Statuses []tip.StatusDef
 	Offers   []tip.Offer
 	Users    []tip.User
-	Query    string // the filter, for pagination links
+	Query    string            // the filter, for pagination links
+	Shred    map[string]string // tip id -> date it will be shredded, when soon
 }
 
 // queue lists the reports the user can open, filtered and paginated.
@@ -46,9 +47,15 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	shred := map[string]string{}
+	for _, t := range tips {
+		if d := s.shredDate(t.ClosedAt, t.LegalHold); d != "" {
+			shred[t.ID] = d
+		}
+	}
 	q.Del("page")
 	s.pages.Render(w, http.StatusOK, "queue", queuePage{
 		Session: sess, Filter: f, Tips: tips, Total: total, Page: f.Page,
-		Pages: max(1, (total+store.DefaultPageSize-1)/store.DefaultPageSize), Statuses: statuses, Offers: offers, Query: q.Encode(),
+		Pages: max(1, (total+store.DefaultPageSize-1)/store.DefaultPageSize), Statuses: statuses, Offers: offers, Query: q.Encode(), Shred: shred,
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"tipline/internal/account"
 	"tipline/internal/audit"
@@ -34,6 +35,9 @@ type Config struct {
 	Index    *blind.Index
 	Logger   *slog.Logger
 	MaxBytes int64 // largest message with its files
+	// Retention is how long a closed report is kept before it is shredded;
+	// zero keeps reports for ever.
+	Retention time.Duration
 }
 
 // Server serves the desk.

@@ -80,6 +80,13 @@ func (s *Server) renderStatus(w http.ResponseWriter, ctx context.Context, lang s
 		}
 		views = append(views, v)
 	}
+	// The public state comes from the statuses table, which an admin may
+	// extend; "referred" and the like never reach the source.
+	state, err := s.store.PublicState(ctx, t.Status)
+	if err != nil {
+		s.fail(w, lang, err)
+		return
+	}
 	reward := l.T("reward_none")
 	if t.WantsReward {
 		reward = l.T("reward_requested")
@@ -93,7 +100,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, ctx context.Context, lang s
 		Report         tip.Report
 		Messages       []messageView
 		MessageProblem string
-	}{s.page(lang), t.Status.Public(), reward, t.ReceivedAt.Format("January 2006"), rep, views, problem})
+	}{s.page(lang), state, reward, t.ReceivedAt.Format("January 2006"), rep, views, problem})
 }
 
 func openJSON(sealed []byte, key *seal.Key, v any) error {

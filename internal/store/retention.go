@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// ShredDue lists closed tips whose retention has run out: closed before
+// cutoff and not on legal hold.
+func (s *Store) ShredDue(ctx context.Context, cutoff time.Time) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT id FROM tips WHERE closed_at > 0 AND closed_at < ? AND legal_hold = 0 ORDER BY id`), cutoff.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("failed to list tips due for shredding: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// ShredTip deletes a tip for good: its wrapped keys, its sealed content,
+// messages, notes and files. With SQLite's secure_delete on, the freed pages
+// are overwritten. A backup taken before the shred still holds the tip, with
+// its wrapped keys: shredding reaches backups only as they expire.
+func (s *Store) ShredTip(ctx context.Context, tipID string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM tip_keys WHERE tip_id = ?`,
+			`DELETE FROM tips WHERE id = ?`, // cascades to messages, notes, labels, tokens, sessions
+			`DELETE FROM blobs WHERE tip_id = ?`,
+		} {
+			if _, err := s.exec(ctx, tx, q, tipID); err != nil {
+				return fmt.Errorf("failed to shred tip: %w", err)
+			}
+		}
+		return nil
+	})
+}
