@@ -17,7 +17,7 @@ import (
 func TestHashVector(t *testing.T) {
 	e := store.AuditEntry{Seq: 1, At: 1_700_000_000, Actor: "user:0123", Action: "tip.status", TipID: "abcd",
 		Detail: "new -> triage", PrevHash: audit.Genesis}
-	const want = "a800ebda8c3349d77ff27af21619169f82c28b6d20fb61e94bfc2cc895b46e10" // also computed by hand from the documented encoding
+	const want = "a800ebda8c3349d77ff27af21619169f82c28b6d20fb61e94bfc2cc895b46e10" // also computed outside Go from the encoding documented on Hash
 	if got := audit.Hash(e); got != want {
 		t.Fatalf("Hash = %s, want %s", got, want)
 	}
