@@ -24,29 +24,33 @@ var (
 // may use it. A route missing here does not start (see guard); the table test
 // walks every entry for every role and for an anonymous visitor.
 var Permissions = map[string][]tip.Role{
-	"GET /{$}":                            loggedIn,
-	"GET /login":                          anyone,
-	"POST /login":                         anyone,
-	"POST /logout":                        loggedIn,
-	"GET /account/enrol":                  anyone, // checked by the pending-enrolment cookie
-	"GET /account/totp.png":               anyone, // idem
-	"POST /account/enrol":                 anyone, // idem
-	"GET /tips":                           readers,
-	"GET /tips/{id}":                      readers,
-	"GET /tips/{id}/files/{blob}":         readers,
-	"POST /tips/{id}/status":              analysts,
-	"POST /tips/{id}/messages":            analysts,
-	"POST /tips/{id}/notes":               analysts,
-	"POST /tips/{id}/assign":              analysts,
-	"POST /tips/{id}/labels":              analysts,
-	"POST /tips/{id}/grant":               analysts,
-	"POST /tips/{id}/export":              analysts,
-	"GET /admin/users":                    admins,
-	"POST /admin/users/{id}/disable":      admins,
-	"POST /admin/users/{id}/enable":       admins,
-	"POST /admin/users/{id}/reset-totp":   admins,
-	"POST /admin/users/{id}/end-sessions": admins,
-	"GET /audit":                          auditors,
+	"GET /{$}":                                  loggedIn,
+	"GET /login":                                anyone,
+	"POST /login":                               anyone,
+	"POST /logout":                              loggedIn,
+	"GET /account/enrol":                        anyone, // checked by the pending-enrolment cookie
+	"GET /account/totp.png":                     anyone, // idem
+	"POST /account/enrol":                       anyone, // idem
+	"GET /tips":                                 readers,
+	"GET /tips/{id}":                            readers,
+	"GET /tips/{id}/files/{blob}":               readers,
+	"POST /tips/{id}/status":                    analysts,
+	"POST /tips/{id}/messages":                  analysts,
+	"POST /tips/{id}/notes":                     analysts,
+	"POST /tips/{id}/assign":                    analysts,
+	"POST /tips/{id}/labels":                    analysts,
+	"POST /tips/{id}/grant":                     analysts,
+	"POST /tips/{id}/export":                    analysts,
+	"GET /admin/users":                          admins,
+	"POST /admin/users/{id}/disable":            admins,
+	"POST /admin/users/{id}/enable":             admins,
+	"POST /admin/users/{id}/reset-totp":         admins,
+	"POST /admin/users/{id}/end-sessions":       admins,
+	"GET /admin/settings":                       admins,
+	"POST /admin/statuses":                      admins,
+	"POST /admin/offers/{id}/recipients":        admins,
+	"POST /admin/offers/{id}/recipients/remove": admins,
+	"GET /audit":                                auditors,
 }
 
 type sessionKey struct{}
@@ -117,6 +121,10 @@ func routes(s *Server) []route {
 		{"POST /admin/users/{id}/enable", s.enableUser},
 		{"POST /admin/users/{id}/reset-totp", s.resetTOTP},
 		{"POST /admin/users/{id}/end-sessions", s.endSessions},
+		{"GET /admin/settings", s.settings},
+		{"POST /admin/statuses", s.addStatus},
+		{"POST /admin/offers/{id}/recipients", s.addRecipient},
+		{"POST /admin/offers/{id}/recipients/remove", s.removeRecipient},
 		{"GET /audit", s.auditLog},
 	}
 }

@@ -136,3 +136,10 @@ func timeOrZero(u int64) time.Time {
 	}
 	return time.Unix(u, 0).UTC()
 }
+
+// RemoveOfferRecipient stops wrapping an offer's new tips to a holder. Tips
+// already wrapped to them stay readable: revoke to end that.
+func (s *Store) RemoveOfferRecipient(ctx context.Context, offerID, holder string) error {
+	_, err := s.exec(ctx, s.write, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, holder)
+	return err
+}

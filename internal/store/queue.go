@@ -235,3 +235,18 @@ func (s *Store) Notes(ctx context.Context, tipID string) ([]Note, error) {
 	}
 	return out, rows.Err()
 }
+
+// AddStatus adds a status that reads to the source as public.
+func (s *Store) AddStatus(ctx context.Context, code tip.Status, public tip.PublicState) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var next int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM statuses`).Scan(&next); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, tx, `INSERT INTO statuses (code, public_state, position) VALUES (?, ?, ?)`, string(code), string(public), next)
+		if err != nil && isUniqueViolation(err) {
+			return tip.Errorf(tip.CodeConflict, "the status %q exists already", code)
+		}
+		return err
+	})
+}
