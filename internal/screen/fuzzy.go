@@ -12,7 +12,12 @@ import (
 // words they share with the query, are scored with translit's Similarity.
 // Scoring is cheap; the bound keeps the worst query (a name made only of
 // common words) fast.
-const maxCandidates = 96
+const maxCandidates = 48
+
+// minWeightShare drops candidates whose shared-key weight is under this
+// share of the best candidate's: they share only a common word with the
+// query, and scoring them was most of the cost of a query.
+const minWeightShare = 0.25
 
 // skipAlias, when set, hides aliases from matchName: the evaluation uses it to
 // hold the queried alias out of the index without rebuilding it.
@@ -80,6 +85,12 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 	if len(cands) > maxCandidates {
 		cands = cands[:maxCandidates]
 	}
+	for i, cd := range cands {
+		if cd.w < minWeightShare*cands[0].w {
+			cands = cands[:i]
+			break
+		}
+	}
 	best := map[int32]match{}
 	for _, cd := range cands {
 		a := &ix.aliases[cd.ai]
@@ -100,20 +111,27 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 
 // nearWords returns the listed words that share most letter trigrams with
 // w, a word in no posting list (a misspelling, most likely): at most eight,
-// with a Dice coefficient of at least 0.5.
+// with a Dice coefficient of at least 0.5. Counting runs over a pooled
+// array indexed by word, since a map here dominated the cost of a query.
 func (ix *Index) nearWords(w string) []string {
 	gs := trigrams(w)
 	if len(gs) < 3 {
 		return nil
 	}
-	count := map[int32]int{}
+	sc := ix.scratch.Get().(*gramScratch)
+	defer ix.scratch.Put(sc)
 	for _, g := range gs {
 		p := ix.grams[g]
-		if len(p) > 4000 {
+		if len(p) > maxGramPosting {
 			continue // a trigram in most words ranks nothing
 		}
 		for _, vi := range p {
-			count[vi]++
+			if sc.counts[vi] == 0 {
+				sc.touched = append(sc.touched, vi)
+			}
+			if sc.counts[vi] < 255 {
+				sc.counts[vi]++
+			}
 		}
 	}
 	type near struct {
@@ -121,12 +139,14 @@ func (ix *Index) nearWords(w string) []string {
 		dice float64
 	}
 	var ns []near
-	for vi, n := range count {
-		d := 2 * float64(n) / float64(len(gs)+len(trigrams(ix.vocab[vi])))
-		if d >= 0.5 {
+	for _, vi := range sc.touched {
+		n := sc.counts[vi]
+		sc.counts[vi] = 0
+		if d := 2 * float64(n) / float64(len(gs)+int(ix.vocabGrams[vi])); d >= 0.5 {
 			ns = append(ns, near{vi, d})
 		}
 	}
+	sc.touched = sc.touched[:0]
 	slices.SortFunc(ns, func(a, b near) int { return cmp.Or(cmp.Compare(b.dice, a.dice), cmp.Compare(a.vi, b.vi)) })
 	out := make([]string, 0, 8)
 	for _, n := range ns {
@@ -136,6 +156,15 @@ func (ix *Index) nearWords(w string) []string {
 		out = append(out, ix.vocab[n.vi])
 	}
 	return out
+}
+
+// maxGramPosting skips trigrams shared by so many listed words that they
+// cannot tell a near word from any other.
+const maxGramPosting = 2500
+
+type gramScratch struct {
+	counts  []uint8
+	touched []int32
 }
 
 // scanScript finds listed Han, Hangul and Cyrillic names written inside a

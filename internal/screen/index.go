@@ -3,6 +3,7 @@ package screen
 import (
 	"math"
 	"strings"
+	"sync"
 
 	"tipline/internal/screen/ident"
 	"tipline/internal/screen/translit"
@@ -25,8 +26,10 @@ type Index struct {
 	keys   map[string][]int32
 	// vocab and grams find the listed words nearest to a misspelt word
 	// that is in no posting list: trigram -> vocab word ids.
-	vocab []string
-	grams map[string][]int32
+	vocab      []string
+	vocabGrams []uint8 // the number of trigrams of each vocab word
+	grams      map[string][]int32
+	scratch    sync.Pool // *gramScratch, for nearWords
 	// ids maps "imo:8712362", "wallet:0x..." and the like to entries.
 	ids map[string][]int32
 	// script maps the space-free normal form of every Han, Hangul or
@@ -81,6 +84,10 @@ func NewIndex(lists ...*List) *Index {
 		}
 	}
 	ix.linkSameAs()
+	// The romanisation tables are built on first use; doing it here keeps
+	// that cost out of the first Hangul or Han query (about 0.2 s).
+	translit.Compile("김정은 丹东 Ким")
+	ix.scratch.New = func() any { return &gramScratch{counts: make([]uint8, len(ix.vocab))} }
 	return ix
 }
 
@@ -95,7 +102,9 @@ func (ix *Index) addName(ei int32, ni int, n Name, vocabID map[string]int32) {
 				id := int32(len(ix.vocab))
 				vocabID[w] = id
 				ix.vocab = append(ix.vocab, w)
-				for _, g := range trigrams(w) {
+				gs := trigrams(w)
+				ix.vocabGrams = append(ix.vocabGrams, uint8(min(len(gs), 255)))
+				for _, g := range gs {
 					ix.grams[g] = append(ix.grams[g], id)
 				}
 			}
