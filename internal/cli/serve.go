@@ -18,6 +18,7 @@ import (
 	"tipline/internal/desk"
 	"tipline/internal/install"
 	"tipline/internal/intake"
+	"tipline/internal/screening"
 )
 
 const defaultDataDir = "./tipline-data"
@@ -58,8 +59,9 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	defer a.Close()
 
+	screener := screening.New(a.store, a.index, logger)
 	src, err := intake.New(intake.Config{
-		Store: a.store, Keys: a.keys, Logger: logger, Onion: *onion, MaxBytes: *maxUpload,
+		Store: a.store, Keys: a.keys, Logger: logger, Onion: *onion, MaxBytes: *maxUpload, Screening: screener,
 		SubmissionsPerMinute: *perMinute, StorageQuotaBytes: *quota,
 	})
 	if err != nil {
@@ -75,7 +77,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return withHint(err, "choose another address with --desk")
 	}
 
-	backOffice, err := desk.New(desk.Config{Store: a.store, Accounts: a.accounts, Audit: a.audit, Index: a.index, Logger: logger, Retention: *retain})
+	backOffice, err := desk.New(desk.Config{Store: a.store, Accounts: a.accounts, Audit: a.audit, Index: a.index, Logger: logger, Retention: *retain, Screening: screener})
 	if err != nil {
 		return err
 	}
@@ -87,6 +89,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	defer stopRun()
 	go src.Run(runCtx)
 	go backOffice.Run(runCtx)
+	go screener.Run(runCtx)
 	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on http://%s/\n", publicLn.Addr(), deskLn.Addr())
 
 	select {

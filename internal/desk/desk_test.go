@@ -25,6 +25,7 @@ import (
 	"tipline/internal/desk"
 	"tipline/internal/install"
 	"tipline/internal/intake"
+	"tipline/internal/screening"
 	"tipline/internal/store"
 	"tipline/internal/store/storetest"
 	"tipline/internal/tip"
@@ -40,6 +41,8 @@ type world struct {
 	deskURL string
 	desk    *desk.Server
 	now     time.Time
+
+	screening *screening.Service
 }
 
 // cheap argon2id parameters keep tests fast; production uses DefaultParams.
@@ -66,11 +69,12 @@ func newWorldWith(t *testing.T, b storetest.Backend, retention time.Duration) *w
 	w.acct = &account.Service{Store: st, Hasher: auth.NewHasher(testParams, 2), Throttle: auth.NewThrottle(auth.ThrottleConfig{}), Now: func() time.Time { return w.now }}
 	index, _ := blind.New(keys.BlindIndexKey)
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	src, err := intake.New(intake.Config{Store: st, Keys: keys, Logger: logger, FailedReceiptDelay: time.Millisecond, FailedReceiptInterval: time.Millisecond})
+	w.screening = screening.New(st, index, logger)
+	src, err := intake.New(intake.Config{Store: st, Keys: keys, Logger: logger, Screening: w.screening, FailedReceiptDelay: time.Millisecond, FailedReceiptInterval: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := desk.New(desk.Config{Store: st, Accounts: w.acct, Audit: log, Index: index, Logger: logger, Retention: retention})
+	d, err := desk.New(desk.Config{Store: st, Accounts: w.acct, Audit: log, Index: index, Logger: logger, Retention: retention, Screening: w.screening})
 	if err != nil {
 		t.Fatal(err)
 	}

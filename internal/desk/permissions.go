@@ -51,6 +51,16 @@ var Permissions = map[string][]tip.Role{
 	"POST /admin/offers/{id}/recipients":        admins,
 	"POST /admin/offers/{id}/recipients/remove": admins,
 	"GET /audit":                                auditors,
+	// WebAuthn (webauthn*.go): a user's own security keys, and the login
+	// with one, whose later steps are checked by the pending-login cookie.
+	"GET /account":                           loggedIn,
+	"POST /account/webauthn/register/begin":  loggedIn,
+	"POST /account/webauthn/register/finish": loggedIn,
+	"POST /account/webauthn/{id}/remove":     loggedIn,
+	"GET /login/webauthn":                    anyone,
+	"POST /login/webauthn":                   anyone,
+	"POST /login/webauthn/begin":             anyone,
+	"POST /login/webauthn/finish":            anyone,
 }
 
 type sessionKey struct{}
@@ -126,5 +136,14 @@ func routes(s *Server) []route {
 		{"POST /admin/offers/{id}/recipients", s.addRecipient},
 		{"POST /admin/offers/{id}/recipients/remove", s.removeRecipient},
 		{"GET /audit", s.auditLog},
+		// WebAuthn (webauthn*.go)
+		{"GET /account", s.accountPage},
+		{"POST /account/webauthn/register/begin", s.registerKeyBegin},
+		{"POST /account/webauthn/register/finish", s.registerKeyFinish},
+		{"POST /account/webauthn/{id}/remove", s.removeKey},
+		{"GET /login/webauthn", s.keyLoginForm},
+		{"POST /login/webauthn", s.keyLogin},
+		{"POST /login/webauthn/begin", s.keyLoginBegin},
+		{"POST /login/webauthn/finish", s.keyLoginFinish},
 	}
 }

@@ -7,22 +7,24 @@ import (
 	"time"
 
 	"tipline/internal/account"
+	"tipline/internal/screening"
 	"tipline/internal/seal"
 	"tipline/internal/store"
 	"tipline/internal/tip"
 )
 
 type reportPage struct {
-	Session  *account.Session
-	Tip      tip.Tip
-	Report   tip.Report
-	Messages []messageView
-	Notes    []noteView
-	Statuses []tip.StatusDef
-	Public   tip.PublicState
-	Linked   []string
-	History  []store.AuditEntry
-	Analysts []tip.User
+	Session   *account.Session
+	Tip       tip.Tip
+	Report    tip.Report
+	Messages  []messageView
+	Notes     []noteView
+	Statuses  []tip.StatusDef
+	Public    tip.PublicState
+	Linked    []string
+	History   []store.AuditEntry
+	Analysts  []tip.User
+	Screening *screening.Outcome
 }
 
 type messageView struct {
@@ -67,6 +69,10 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	}
 	p := reportPage{Session: sess, Tip: t}
 	if err := s.openReport(ctx, key, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Screening, err = s.screeningOf(ctx, sess, t, &p.Report, key); err != nil {
 		s.fail(w, r, err)
 		return
 	}

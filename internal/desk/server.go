@@ -18,6 +18,7 @@ import (
 	"tipline/internal/account"
 	"tipline/internal/audit"
 	"tipline/internal/blind"
+	"tipline/internal/screening"
 	"tipline/internal/store"
 	"tipline/internal/tip"
 	"tipline/internal/web"
@@ -34,10 +35,18 @@ type Config struct {
 	Audit    *audit.Log
 	Index    *blind.Index
 	Logger   *slog.Logger
-	MaxBytes int64 // largest message with its files
+	// Screening re-screens a report's names when it is opened after the
+	// lists changed; nil leaves screening results as they are.
+	Screening *screening.Service
+	MaxBytes  int64 // largest message with its files
 	// Retention is how long a closed report is kept before it is shredded;
 	// zero keeps reports for ever.
 	Retention time.Duration
+	// WebAuthn: the relying party ID and the origins the desk is served at
+	// (see webauthn.go). The ID defaults to the first origin's host name.
+	// With no origins, security keys work only on "localhost".
+	WebAuthnRPID    string
+	WebAuthnOrigins []string
 }
 
 // Server serves the desk.

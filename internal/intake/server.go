@@ -17,6 +17,7 @@ import (
 
 	"tipline/internal/blind"
 	"tipline/internal/install"
+	"tipline/internal/screening"
 	"tipline/internal/seal"
 	"tipline/internal/store"
 	"tipline/internal/tip"
@@ -25,11 +26,14 @@ import (
 
 // Config is what the source site needs.
 type Config struct {
-	Store    *store.Store
-	Keys     *install.Keys
-	Logger   *slog.Logger
-	Onion    string // onion address advertised with Onion-Location, if any
-	MaxBytes int64  // the largest request body: a report with all its files
+	Store  *store.Store
+	Keys   *install.Keys
+	Logger *slog.Logger
+	// Screening screens each new report against the sanctions lists; nil
+	// screens nothing (the desk screens such reports when first opened).
+	Screening *screening.Service
+	Onion     string // onion address advertised with Onion-Location, if any
+	MaxBytes  int64  // the largest request body: a report with all its files
 
 	// Budgets, off (zero) by default.
 	SubmissionsPerMinute int

@@ -115,11 +115,22 @@ func (s *Server) sealTip(ctx context.Context, key *seal.Key, offer tip.Offer, re
 	if wrapped["receipt"], err = seal.Wrap(key, receiptKey.Recipient()); err != nil {
 		return nil, err
 	}
+	var screened []byte
+	hasHits := false
+	if s.cfg.Screening != nil {
+		outcome := s.cfg.Screening.Screen(rep)
+		hasHits = outcome.HasHits()
+		b, _ := json.Marshal(outcome)
+		if screened, err = seal.SealBytes(b, key.Recipient()); err != nil {
+			return nil, err
+		}
+	}
 	return &store.NewTip{
 		Tip: tip.Tip{
 			ID: tip.NewID(), OfferID: offer.ID, Category: rep.Category, Status: tip.StatusNew,
-			WantsReward: rep.WantsReward, ReceivedAt: time.Now(), PublicKey: key.Recipient().String(),
+			WantsReward: rep.WantsReward, HasHits: hasHits, ReceivedAt: time.Now(), PublicKey: key.Recipient().String(),
 		},
+		Screening:     screened,
 		ReceiptLookup: rcpt.LookupID(),
 		WrappedKeys:   wrapped,
 		Content:       content,

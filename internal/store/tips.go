@@ -18,6 +18,7 @@ type NewTip struct {
 	Content       []byte            // the sealed report
 	StagedBlobs   []string          // the tip's files, streamed in before commit
 	Tokens        []string          // blind-index tokens of what it names
+	Screening     []byte            // the sealed screening result, if any
 }
 
 // CommitTips commits tips in one short transaction: each with its wrapped
@@ -60,6 +61,11 @@ func (s *Store) insertTip(ctx context.Context, tx *sql.Tx, n *NewTip) error {
 	for holder, wrapped := range n.WrappedKeys {
 		if _, err := s.exec(ctx, tx, `INSERT INTO tip_keys (tip_id, holder, wrapped) VALUES (?, ?, ?)`, t.ID, holder, wrapped); err != nil {
 			return fmt.Errorf("failed to store wrapped key: %w", err)
+		}
+	}
+	if n.Screening != nil {
+		if err := s.setScreening(ctx, tx, t.ID, n.Screening, t.HasHits); err != nil {
+			return fmt.Errorf("failed to store screening: %w", err)
 		}
 	}
 	for _, tok := range n.Tokens {

@@ -1,0 +1,47 @@
+package desk
+
+import (
+	"context"
+	"encoding/json"
+
+	"tipline/internal/account"
+	"tipline/internal/screening"
+	"tipline/internal/seal"
+	"tipline/internal/tip"
+)
+
+// screeningOf returns a report's screening, screening it again first when the
+// lists changed since, or when the blind index flagged it: names are
+// re-checked only when an analyst opens the report, since only they can.
+func (s *Server) screeningOf(ctx context.Context, sess *account.Session, t tip.Tip, rep *tip.Report, key *seal.Key) (*screening.Outcome, error) {
+	sealed, rescreen, err := s.store.Screening(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out screening.Outcome
+	if sealed != nil {
+		if err := openJSON(sealed, key, &out); err != nil {
+			return nil, err
+		}
+	}
+	svc := s.cfg.Screening
+	if svc == nil || svc.Versions() == "" || (sealed != nil && !rescreen && out.Versions == svc.Versions()) {
+		if sealed == nil {
+			return nil, nil
+		}
+		return &out, nil
+	}
+	out = svc.Rescreen(rep, out)
+	plain, _ := json.Marshal(out)
+	sealedNew, err := seal.SealBytes(plain, key.Recipient())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.SetScreening(ctx, t.ID, sealedNew, out.HasHits()); err != nil {
+		return nil, err
+	}
+	if err := s.record(ctx, sess, "tip.rescreen", t.ID, "lists changed"); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -1,0 +1,67 @@
+package desk_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"tipline/internal/screen/listfmt"
+	"tipline/internal/store/storetest"
+	"tipline/internal/tip"
+)
+
+const vesselsList = "../../../shared/data/lists/un-1718-vessels/designated-vessels-2020-06-04.html"
+
+// A report naming a designated ship reaches the analyst already flagged, with
+// the list, the entry and the reason. A report that came in before the list
+// was imported is flagged through the blind index as soon as the list
+// arrives, without being opened, and screened again when the analyst opens it.
+func TestReportsAreScreenedAtIntakeAndWhenListsChange(t *testing.T) {
+	if _, err := os.Stat(vesselsList); err != nil {
+		t.Skipf("list snapshots not available: %v", err)
+	}
+	w := newWorld(t, storetest.Backends(t)[0])
+	kim := w.login(w.addUser("kim", tip.RoleAnalyst))
+	ctx := context.Background()
+
+	w.submit("Met the tanker IMO 8712362 off Nampo", "", "") // before any list
+	importList(t, w)
+	if _, err := w.screening.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, queue := kim.get("/tips?hits=yes")
+	early := tipLink.FindStringSubmatch(queue)
+	if early == nil {
+		t.Fatal("the report sent before the list arrived should be flagged through the blind index")
+	}
+	_, page := kim.get("/tips/" + early[1])
+	for _, want := range []string{`id="hits"`, "8712362", "CHON MYONG", "New since the lists changed"} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("report page lacks %q", want)
+		}
+	}
+
+	w.submit("Ship-to-ship with M/V Chon Myong 1 at night", "", "")
+	_, queue = kim.get("/tips?hits=yes")
+	if n := len(tipLink.FindAllString(queue, -1)); n != 2 {
+		t.Fatalf("both reports should be in the has-hits queue, got %d", n)
+	}
+	w.submit("nothing on any list here", "", "")
+	_, queue = kim.get("/tips?hits=no")
+	if n := len(tipLink.FindAllString(queue, -1)); n != 1 {
+		t.Fatalf("one report should have no hits, got %d", n)
+	}
+}
+
+func importList(t *testing.T, w *world) {
+	t.Helper()
+	l, err := listfmt.ParseFile(vesselsList)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.store.ImportList(context.Background(), l, string(listfmt.FormatUNVessels), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}

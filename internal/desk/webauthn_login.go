@@ -1,0 +1,129 @@
+package desk
+
+import (
+	"errors"
+	"net/http"
+
+	"tipline/internal/account"
+)
+
+// keyLoginForm asks for the name and password, the first half of a login
+// with a security key instead of the TOTP code.
+func (s *Server) keyLoginForm(w http.ResponseWriter, r *http.Request) {
+	_, rpErr := s.relyingParty(r)
+	webauthnHeaders(w)
+	s.pages.Render(w, http.StatusOK, "webauthn_login", webauthnPage{Enabled: rpErr == nil})
+}
+
+// keyLogin checks the name and password and, for a user with a security
+// key, starts a pending login and shows the page that asks the key. A user
+// without one is sent back to the code. Failures are slowed, never refused.
+func (s *Server) keyLogin(w http.ResponseWriter, r *http.Request) {
+	webauthnHeaders(w)
+	if _, err := s.relyingParty(r); err != nil {
+		s.pages.Render(w, http.StatusNotFound, "webauthn_login", webauthnPage{})
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	name, password := r.PostFormValue("name"), r.PostFormValue("password")
+	again := func(status int, problem string) {
+		s.pages.Render(w, status, "webauthn_login", webauthnPage{Enabled: true, Name: name, Problem: problem})
+	}
+	if name == "" || password == "" {
+		again(http.StatusBadRequest, "Enter your name and password.")
+		return
+	}
+	u, key, err := s.acct.CheckPassword(r.Context(), name, password)
+	switch {
+	case errors.Is(err, account.ErrMustEnrol):
+		// As with the code: a reset second factor is enrolled first.
+		value, err := s.acct.StartSession(r.Context(), u, key)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		setCookie(w, r, enrolCookie, value, 600)
+		http.Redirect(w, r, "/account/enrol", http.StatusSeeOther)
+		return
+	case errors.Is(err, account.ErrBadLogin):
+		s.audit.Record(r.Context(), auditEvent("anonymous", "login.fail", "", "name="+name+" method=webauthn"))
+		again(http.StatusUnauthorized, "The name or password is wrong.")
+		return
+	case errors.Is(err, account.ErrNoSecurityKey):
+		again(http.StatusBadRequest, "You have no security key registered. Log in with the code from your authenticator app.")
+		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	value, err := s.acct.StartKeyLogin(r.Context(), u, key)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	setCookie(w, r, pendingKeyCookie, value, int(account.KeyCeremonyTTL.Seconds()))
+	s.pages.Render(w, http.StatusOK, "webauthn_login", webauthnPage{Enabled: true, Name: u.Name, Pending: true})
+}
+
+// keyLoginBegin answers the script with the options for
+// navigator.credentials.get, for the pending login's user.
+func (s *Server) keyLoginBegin(w http.ResponseWriter, r *http.Request) {
+	rp, err := s.relyingParty(r)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	c, err := r.Cookie(pendingKeyCookie)
+	if err != nil {
+		s.failJSON(w, r, account.ErrBadKey)
+		return
+	}
+	options, err := s.acct.BeginKeyLogin(r.Context(), rp, c.Value)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, options)
+}
+
+// keyLoginFinish checks the security key's answer and turns the pending
+// login into a desk session.
+func (s *Server) keyLoginFinish(w http.ResponseWriter, r *http.Request) {
+	rp, err := s.relyingParty(r)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	c, err := r.Cookie(pendingKeyCookie)
+	if err != nil {
+		s.failJSON(w, r, account.ErrBadKey)
+		return
+	}
+	body, err := readJSON(w, r)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	u, key, used, err := s.acct.FinishKeyLogin(r.Context(), rp, c.Value, body)
+	if err != nil {
+		if account.IsKeyRefusal(err) {
+			if u, uerr := s.acct.PendingKeyLogin(r.Context(), c.Value); uerr == nil {
+				s.audit.Record(r.Context(), auditEvent(u.Holder(), "login.fail", "", "method=webauthn"))
+			}
+		}
+		s.failJSON(w, r, err)
+		return
+	}
+	value, err := s.acct.StartSession(r.Context(), u, key)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	if err := s.audit.Record(r.Context(), auditEvent(u.Holder(), "login.ok", "", "method=webauthn key="+used.ID)); err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	setCookie(w, r, pendingKeyCookie, "", -1)
+	setCookie(w, r, sessionCookie, value, int(account.SessionTTL.Seconds()))
+	writeJSON(w, http.StatusOK, map[string]string{"next": "/"})
+}

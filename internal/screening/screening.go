@@ -1,0 +1,222 @@
+// Package screening puts the screening engine to work on reports: every new
+// report is screened at intake against the lists in force; when a list
+// changes, open reports' identifiers are re-checked at once through the
+// keyed blind index — without opening them — and their names are screened
+// again when an analyst next opens them.
+//
+// Results are sealed with the report (they name what the source wrote); only
+// a "has hits" flag is kept in the clear, for the desk's queue filter.
+package screening
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"tipline/internal/blind"
+	"tipline/internal/screen"
+	"tipline/internal/screen/ident"
+	"tipline/internal/store"
+	"tipline/internal/tip"
+)
+
+// Outcome is a report's screening, as sealed with it.
+type Outcome struct {
+	Versions string       `json:"versions"` // the list versions in force, "" when none were loaded
+	At       time.Time    `json:"at"`
+	Hits     []screen.Hit `json:"hits"`
+	Warnings []string     `json:"warnings,omitempty"`
+	New      []string     `json:"new,omitempty"` // source:id of hits a re-screen added
+}
+
+// HasHits reports whether anything was found.
+func (o Outcome) HasHits() bool { return len(o.Hits) > 0 }
+
+// state is one immutable set of lists in force and its index.
+type state struct {
+	index    *screen.Index
+	versions string
+}
+
+// Service screens reports with the lists in force. Safe for concurrent use.
+type Service struct {
+	store *store.Store
+	blind *blind.Index
+	log   *slog.Logger
+	cur   atomic.Pointer[state]
+}
+
+// New returns a service with no lists loaded; call Load or Run.
+func New(st *store.Store, bi *blind.Index, log *slog.Logger) *Service {
+	s := &Service{store: st, blind: bi, log: log}
+	s.cur.Store(&state{index: screen.NewIndex()})
+	return s
+}
+
+// Versions names the list versions in force ("" when none).
+func (s *Service) Versions() string { return s.cur.Load().versions }
+
+// Load builds the index of the lists in force, if they changed, and swaps it
+// in. When they changed, open reports naming an identifier on the lists are
+// flagged at once through the blind index. It reports whether anything
+// changed.
+func (s *Service) Load(ctx context.Context) (bool, error) {
+	versions, err := s.store.ListVersions(ctx)
+	if err != nil {
+		return false, err
+	}
+	key := currentKey(versions)
+	if key == s.Versions() {
+		return false, nil
+	}
+	lists, _, err := s.store.CurrentLists(ctx)
+	if errors.Is(err, store.ErrNoLists) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	ix := screen.NewIndex(lists...)
+	s.cur.Store(&state{index: ix, versions: key})
+	flagged, err := s.store.FlagTipsWithTokens(ctx, s.identifierTokens(lists))
+	if err != nil {
+		return true, err
+	}
+	s.log.Info("screening lists loaded", "entries", ix.Len(), "names", ix.Names(), "open reports newly flagged", flagged)
+	return true, nil
+}
+
+// Run loads the lists now and again every minute, until ctx ends.
+func (s *Service) Run(ctx context.Context) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		if _, err := s.Load(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("screening: loading lists failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func currentKey(versions []store.ListVersion) string {
+	var ids []string
+	for _, v := range versions {
+		if v.Current {
+			ids = append(ids, string(v.Source)+":"+v.ID)
+		}
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, ",")
+}
+
+// identifierTokens are the blind-index tokens of every ship IMO number,
+// MMSI and wallet on the lists: the same tokens intake stores for reports.
+func (s *Service) identifierTokens(lists []*screen.List) []string {
+	var terms []blind.Term
+	for _, l := range lists {
+		for _, e := range l.Entries {
+			for _, id := range e.Identifiers {
+				switch id.Type {
+				case screen.IDIMO:
+					if imo, err := ident.ParseIMO(id.Value); err == nil {
+						terms = append(terms, blind.Term{Kind: blind.KindIMO, Value: strings.TrimPrefix(imo.String(), "IMO ")})
+					}
+				case screen.IDMMSI:
+					if m, err := ident.ParseMMSI(id.Value); err == nil {
+						terms = append(terms, blind.Term{Kind: blind.KindMMSI, Value: string(m)})
+					}
+				case screen.IDWallet:
+					if w, err := ident.ParseWallet(id.Value); err == nil {
+						terms = append(terms, blind.Term{Kind: blind.KindWallet, Value: w.Address})
+					}
+				}
+			}
+		}
+	}
+	return s.blind.Tokens(terms)
+}
+
+// Screen screens a report — its text and every structured field — against
+// the lists in force.
+func (s *Service) Screen(r *tip.Report) Outcome {
+	st := s.cur.Load()
+	out := Outcome{Versions: st.versions, At: time.Now().UTC()}
+	best := map[string]screen.Hit{}
+	warned := map[string]bool{}
+	for _, q := range queries(r) {
+		res := st.index.Screen(q, screen.Options{})
+		for _, h := range res.Hits {
+			key := string(h.Source) + ":" + h.ID
+			if old, ok := best[key]; !ok || h.Score > old.Score {
+				best[key] = h
+			}
+		}
+		for _, w := range res.Warnings {
+			if !warned[w] {
+				warned[w] = true
+				out.Warnings = append(out.Warnings, w)
+			}
+		}
+	}
+	for _, h := range best {
+		out.Hits = append(out.Hits, h)
+	}
+	sort.Slice(out.Hits, func(i, j int) bool {
+		a, b := out.Hits[i], out.Hits[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return string(a.Source)+":"+a.ID < string(b.Source)+":"+b.ID
+	})
+	return out
+}
+
+// Rescreen screens a report again and marks the hits the old outcome lacked.
+func (s *Service) Rescreen(r *tip.Report, old Outcome) Outcome {
+	out := s.Screen(r)
+	had := map[string]bool{}
+	for _, h := range old.Hits {
+		had[string(h.Source)+":"+h.ID] = true
+	}
+	for _, h := range out.Hits {
+		if key := string(h.Source) + ":" + h.ID; !had[key] {
+			out.New = append(out.New, key)
+		}
+	}
+	return out
+}
+
+// queries are the texts of a report to screen, one per field value.
+func queries(r *tip.Report) []string {
+	var q []string
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			q = append(q, s)
+		}
+	}
+	add(r.Message)
+	add(r.Where)
+	for _, v := range r.Vessels {
+		add(v.Name)
+		if v.IMO != "" {
+			add("IMO " + strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(v.IMO)), "IMO"))
+		}
+		if v.MMSI != "" {
+			add("MMSI " + v.MMSI)
+		}
+	}
+	for _, list := range [][]string{r.Companies, r.People, r.Wallets} {
+		for _, s := range list {
+			add(s)
+		}
+	}
+	return q
+}

@@ -1,0 +1,57 @@
+package screening_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"tipline/internal/blind"
+	"tipline/internal/screen/listfmt"
+	"tipline/internal/screening"
+	"tipline/internal/store"
+	"tipline/internal/store/storetest"
+	"tipline/internal/tip"
+)
+
+const vessels = "../../../shared/data/lists/un-1718-vessels/designated-vessels-2020-06-04.html"
+
+func TestScreenFindsStructuredFieldsAndMarksNewHits(t *testing.T) {
+	if _, err := os.Stat(vessels); err != nil {
+		t.Skipf("list snapshots not available: %v", err)
+	}
+	storetest.ForEach(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		bi, _ := blind.New(bytes.Repeat([]byte{1}, 32))
+		svc := screening.New(s, bi, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		rep := &tip.Report{Message: "a transfer at night", Vessels: []tip.Vessel{{Name: "unknown", IMO: "8712362"}}}
+		before := svc.Screen(rep)
+		if before.HasHits() || before.Versions != "" {
+			t.Fatalf("with no lists nothing can be found: %+v", before)
+		}
+		l, err := listfmt.ParseFile(vessels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportList(ctx, l, string(listfmt.FormatUNVessels), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if changed, err := svc.Load(ctx); err != nil || !changed {
+			t.Fatalf("Load: %v, %v", changed, err)
+		}
+		if changed, _ := svc.Load(ctx); changed {
+			t.Fatal("loading the same versions again should change nothing")
+		}
+		after := svc.Rescreen(rep, before)
+		if !after.HasHits() || after.Hits[0].ID != "8712362" || len(after.New) == 0 {
+			t.Fatalf("the IMO in the vessel row should hit the vessels list and be new: %+v", after)
+		}
+		typo := svc.Screen(&tip.Report{Message: "the tanker IMO 8712363"})
+		if typo.HasHits() || len(typo.Warnings) == 0 {
+			t.Fatalf("a wrong check digit is a warning, never a hit: %+v", typo)
+		}
+	})
+}
