@@ -12,12 +12,14 @@ import (
 // anyone marks a route that needs no login; loggedIn one that any role may
 // use.
 var (
-	anyone   = []tip.Role{"*"}
-	loggedIn = []tip.Role{tip.RoleAdmin, tip.RoleAnalyst, tip.RoleCommittee, tip.RoleAuditor}
-	readers  = []tip.Role{tip.RoleAnalyst, tip.RoleCommittee}
-	analysts = []tip.Role{tip.RoleAnalyst}
-	admins   = []tip.Role{tip.RoleAdmin}
-	auditors = []tip.Role{tip.RoleAuditor}
+	anyone    = []tip.Role{"*"}
+	loggedIn  = []tip.Role{tip.RoleAdmin, tip.RoleAnalyst, tip.RoleCommittee, tip.RoleAuditor}
+	readers   = []tip.Role{tip.RoleAnalyst, tip.RoleCommittee}
+	analysts  = []tip.Role{tip.RoleAnalyst}
+	admins    = []tip.Role{tip.RoleAdmin}
+	auditors  = []tip.Role{tip.RoleAuditor}
+	members   = []tip.Role{tip.RoleCommittee}
+	overseers = []tip.Role{tip.RoleCommittee, tip.RoleAuditor}
 )
 
 // Permissions is the desk's permission matrix: every route and the roles that
@@ -46,6 +48,14 @@ var Permissions = map[string][]tip.Role{
 	"POST /admin/users/{id}/enable":             admins,
 	"POST /admin/users/{id}/reset-totp":         admins,
 	"POST /admin/users/{id}/end-sessions":       admins,
+	"POST /tips/{id}/rewards":                   analysts,
+	"GET /rewards":                              readers,
+	"GET /rewards/{rid}":                        readers,
+	"POST /rewards/{rid}/approve":               members,
+	"POST /rewards/{rid}/deny":                  members,
+	"POST /rewards/{rid}/payments":              members,
+	"GET /oversight":                            overseers,
+	"GET /oversight.csv":                        overseers,
 	"GET /admin/settings":                       admins,
 	"POST /admin/statuses":                      admins,
 	"POST /admin/offers/{id}/recipients":        admins,
@@ -94,7 +104,7 @@ func (s *Server) guard(pattern string, h http.HandlerFunc) http.Handler {
 			return
 		}
 		if !slices.ContainsFunc(roles, sess.User.Has) {
-			s.fail(w, r, tip.Errorf(tip.CodeForbidden, "role"))
+			s.fail(w, r, tip.Errorf(tip.CodeForbidden, "Your role does not allow this."))
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
@@ -131,6 +141,14 @@ func routes(s *Server) []route {
 		{"POST /admin/users/{id}/enable", s.enableUser},
 		{"POST /admin/users/{id}/reset-totp", s.resetTOTP},
 		{"POST /admin/users/{id}/end-sessions", s.endSessions},
+		{"POST /tips/{id}/rewards", s.recommend},
+		{"GET /rewards", s.rewards},
+		{"GET /rewards/{rid}", s.rewardDetail},
+		{"POST /rewards/{rid}/approve", s.approve},
+		{"POST /rewards/{rid}/deny", s.deny},
+		{"POST /rewards/{rid}/payments", s.pay},
+		{"GET /oversight", s.oversight},
+		{"GET /oversight.csv", s.oversightCSV},
 		{"GET /admin/settings", s.settings},
 		{"POST /admin/statuses", s.addStatus},
 		{"POST /admin/offers/{id}/recipients", s.addRecipient},

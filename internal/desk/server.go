@@ -106,7 +106,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	case tip.CodeForbidden:
-		status, text = http.StatusForbidden, "Your role does not allow this."
+		status, text = http.StatusForbidden, tip.ErrorMessage(err)
 	case tip.CodeConflict:
 		status, text = http.StatusConflict, tip.ErrorMessage(err)
 	case tip.CodeTooLarge:

@@ -147,8 +147,8 @@ func TestSourceSendsAReportWithAFileAndComesBack(t *testing.T) {
 	if got := strings.TrimSpace(browserRun(t, ctx, "read the status", chromedp.TextContent(chromedp.ID("status")))); got != en.T("public_received") {
 		t.Errorf("status %q, want %q", got, en.T("public_received"))
 	}
-	if got := strings.TrimSpace(browserRun(t, ctx, "read the reward", chromedp.TextContent(chromedp.ID("reward")))); got != en.T("reward_requested") {
-		t.Errorf("reward %q, want %q", got, en.T("reward_requested"))
+	if got := strings.TrimSpace(browserRun(t, ctx, "read the reward", chromedp.TextContent(chromedp.ID("reward")))); got != en.T("reward_under_review") {
+		t.Errorf("reward %q, want %q", got, en.T("reward_under_review"))
 	}
 	report := pageMainText(t, ctx)
 	for _, want := range []string{message, en.T("cat_ship_to_ship"), "Example Star", "9074729", fileName} {

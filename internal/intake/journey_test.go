@@ -43,7 +43,7 @@ func TestSourceJourney(t *testing.T) {
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("status login: %d", resp.StatusCode)
 			}
-			for _, want := range []string{`id="status">received<`, "Two tankers alongside off Nampo", `id="reward">requested`, "log.txt"} {
+			for _, want := range []string{`id="status">received<`, "Two tankers alongside off Nampo", `id="reward">under review`, "log.txt"} {
 				if !strings.Contains(page, want) {
 					t.Fatalf("status page lacks %q:\n%s", want, page)
 				}

@@ -2,7 +2,6 @@ package intake
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"tipline/internal/tip"
@@ -21,21 +20,8 @@ type offerView struct {
 func viewOffer(o tip.Offer, lang string) offerView {
 	return offerView{
 		ID: o.ID, Title: tip.Text(o.Title, lang), Description: tip.Text(o.Description, lang),
-		Max: usd(o.MaxRewardUSD), Categories: o.Categories, Ended: !o.Active(time.Now()),
+		Max: tip.USD(o.MaxRewardUSD), Categories: o.Categories, Ended: !o.Active(time.Now()),
 	}
-}
-
-// usd writes whole dollars as US$5,000,000.
-func usd(n int64) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return "US$" + b.String()
 }
 
 // humanBytes writes a size limit in the largest whole unit.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"tipline/internal/reward"
 	"tipline/internal/seal"
 	"tipline/internal/tip"
 	"tipline/internal/web"
@@ -87,20 +88,67 @@ func (s *Server) renderStatus(w http.ResponseWriter, ctx context.Context, lang s
 		s.fail(w, lang, err)
 		return
 	}
-	reward := l.T("reward_none")
-	if t.WantsReward {
-		reward = l.T("reward_requested")
+	reward, reason, err := s.rewardView(ctx, l, t, key)
+	if err != nil {
+		s.fail(w, lang, err)
+		return
 	}
 	web.NoStore(w)
 	s.pages.Render(w, status, "status", struct {
 		page
 		State          tip.PublicState
 		Reward         string
+		RewardReason   string
 		Received       string
 		Report         tip.Report
 		Messages       []messageView
 		MessageProblem string
-	}{s.page(lang), state, reward, t.ReceivedAt.Format("January 2006"), rep, views, problem})
+	}{s.page(lang), state, reward, reason, t.ReceivedAt.Format("January 2006"), rep, views, problem})
+}
+
+// rewardView is the reward's state in the source's words: the amount only
+// once approved, and the committee's reason for a denial only when it chose
+// to give it.
+func (s *Server) rewardView(ctx context.Context, l web.Localizer, t tip.Tip, key *seal.Key) (string, string, error) {
+	rewards, err := s.store.RewardsOfTip(ctx, t.ID)
+	if err != nil {
+		return "", "", err
+	}
+	v := reward.ForSource(rewards, t.WantsReward)
+	var text string
+	switch v.State {
+	case "none":
+		text = l.T("reward_none")
+	case "under_review":
+		text = l.T("reward_under_review")
+	case "recommended":
+		text = l.T("reward_recommended")
+	case "approved":
+		text = l.T("reward_approved", tip.USD(v.AmountUSD))
+	case "paid":
+		text = l.T("reward_paid", tip.USD(v.AmountUSD))
+	case "not_eligible":
+		text = l.T("reward_not_eligible")
+	}
+	if v.ReasonOf == "" {
+		return text, "", nil
+	}
+	b, err := s.store.OpenBlob(ctx, t.ID, v.ReasonOf)
+	if err != nil {
+		return "", "", err
+	}
+	sealed, err := b.ReadAll()
+	if err != nil {
+		return "", "", err
+	}
+	var d reward.Sealed
+	if err := openJSON(sealed, key, &d); err != nil {
+		return "", "", err
+	}
+	if !d.TellSource {
+		return text, "", nil
+	}
+	return text, l.T("reward_reason", d.Reason), nil
 }
 
 func openJSON(sealed []byte, key *seal.Key, v any) error {

@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"tipline/internal/tip"
 )
 
 //go:embed all:templates
@@ -105,6 +107,7 @@ var funcs = template.FuncMap{
 	"join": strings.Join,
 	// fileOf pairs a file with its report, for the desk's file template.
 	"fileOf":   func(tipID string, file any) map[string]any { return map[string]any{"TipID": tipID, "File": file} },
+	"usd":      tip.USD,
 	"unixTime": func(u int64) string { return time.Unix(u, 0).UTC().Format("2006-01-02 15:04:05") },
 }
 
