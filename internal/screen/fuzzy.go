@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"tipline/internal/screen/translit"
 )
@@ -19,7 +20,7 @@ const maxCandidates = 48
 // query, and scoring them was most of the cost of a query.
 const minWeightShare = 0.25
 
-// skipAlias, when set, hides aliases from matchName: the evaluation uses it to
+// skipFunc, when set, hides aliases from matchName: the evaluation uses it to
 // hold the queried alias out of the index without rebuilding it.
 type skipFunc func(alias int32) bool
 
@@ -91,10 +92,22 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 			break
 		}
 	}
+	cross := translit.HasHan(c.Analysis.Text) || translit.HasHangul(c.Analysis.Text) || translit.HasCyrillic(c.Analysis.Text)
+	var romanised []string
+	if cross {
+		for _, k := range c.Keys() {
+			if isLatin(k) {
+				romanised = append(romanised, k)
+			}
+		}
+	}
 	best := map[int32]match{}
 	for _, cd := range cands {
 		a := &ix.aliases[cd.ai]
 		s := c.Similarity(a.c)
+		if cross && isLatin(a.c.Analysis.Text) {
+			s = min(s, crossScript(romanised, a))
+		}
 		if s < threshold-0.1 {
 			continue
 		}
@@ -107,6 +120,39 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 		out = append(out, m)
 	}
 	return out
+}
+
+// crossScript scores a romanised query against a Latin alias on whole
+// names, spaces removed, in written and in sorted word order. Similarity
+// compares word by word, which for one-syllable Han and Hangul words lets
+// any short Latin name with one matching syllable score high ("冠廷 美華 張"
+// against "ZHANG, Jian"); requiring the whole romanisation to agree removed
+// most false positives of the evaluation's Chinese and Korean negatives.
+func crossScript(romanised []string, a *alias) float64 {
+	best := 0.0
+	for _, k := range romanised {
+		flat, sorted := flatForms(strings.Fields(k))
+		lf, la := float64(len(flat)), float64(len(a.flat))
+		ratio := min(lf, la) / max(lf, la, 1) // a whole name must not hide in a part of one
+		best = max(best, ratio*max(translit.JaroWinkler(flat, a.flat), translit.JaroWinkler(sorted, a.sorted)))
+	}
+	return best
+}
+
+func flatForms(tokens []string) (flat, sorted string) {
+	flat = strings.Join(tokens, "")
+	s := slices.Clone(tokens)
+	slices.Sort(s)
+	return flat, strings.Join(s, "")
+}
+
+func isLatin(s string) bool {
+	for _, r := range s {
+		if r > unicode.MaxLatin1 && !unicode.Is(unicode.Latin, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // nearWords returns the listed words that share most letter trigrams with

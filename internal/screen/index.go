@@ -49,6 +49,9 @@ type alias struct {
 	entry int32
 	name  int16 // index in Entry.Names
 	c     translit.Name
+	// flat is the Latin normal form without spaces, and sorted the same
+	// with its words sorted first, for the cross-script check (crossScript).
+	flat, sorted string
 }
 
 // maxPosting is the number of aliases above which a word is too common
@@ -94,7 +97,8 @@ func NewIndex(lists ...*List) *Index {
 func (ix *Index) addName(ei int32, ni int, n Name, vocabID map[string]int32) {
 	ai := int32(len(ix.aliases))
 	c := translit.Compile(n.Text)
-	ix.aliases = append(ix.aliases, alias{entry: ei, name: int16(ni), c: c})
+	flat, sorted := flatForms(c.Analysis.Tokens)
+	ix.aliases = append(ix.aliases, alias{entry: ei, name: int16(ni), c: c, flat: flat, sorted: sorted})
 	for _, k := range c.Keys() {
 		ix.keys[k] = appendUnique(ix.keys[k], ai)
 		for _, w := range strings.Fields(k) {

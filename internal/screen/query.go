@@ -3,6 +3,7 @@ package screen
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"tipline/internal/screen/translit"
 )
@@ -40,7 +41,12 @@ func NameCandidates(text string, skip [][2]int) []string {
 	}
 	c.quoted(text)
 	c.runs(words)
-	c.scripts(words)
+	if len(words) > 3 {
+		// Only in a sentence: the words of a short Han or Hangul name
+		// ("은서 최") are a given name and a surname, and one syllable
+		// alone matches some listed name in every romanisation.
+		c.scripts(words)
+	}
 	return c.out
 }
 
@@ -187,7 +193,7 @@ var koreanParticles = []string{"에서", "으로", "에게", "와", "과", "은"
 
 func (c *candidateSet) scripts(words []word) {
 	for i, w := range words {
-		if !translit.HasHangul(w.text) && !translit.HasHan(w.text) {
+		if !translit.HasHangul(w.text) && !translit.HasHan(w.text) || utf8.RuneCountInString(w.text) < 2 {
 			continue
 		}
 		c.add(w.text)
