@@ -49,7 +49,16 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	}
 	shred := map[string]string{}
 	for _, t := range tips {
-		if d := s.shredDate(t.ClosedAt, t.LegalHold); d != "" {
+		d := s.shredDate(t.ClosedAt, t.LegalHold)
+		if d == "" {
+			continue
+		}
+		exempt, err := s.rewardExempt(r.Context(), t.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !exempt {
 			shred[t.ID] = d
 		}
 	}

@@ -3,6 +3,8 @@ package desk
 import (
 	"context"
 	"time"
+
+	"tipline/internal/tip"
 )
 
 // ShredWarning is how long before shredding the queue warns about a closed
@@ -57,4 +59,19 @@ func (s *Server) shredDate(closed time.Time, legalHold bool) string {
 		return ""
 	}
 	return at.UTC().Format("2006-01-02")
+}
+
+// rewardExempt reports whether an open or paid reward keeps a report from
+// being shredded (see store.ShredDue).
+func (s *Server) rewardExempt(ctx context.Context, tipID string) (bool, error) {
+	rewards, err := s.store.RewardsOfTip(ctx, tipID)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range rewards {
+		if r.State() != tip.RewardDenied {
+			return true, nil
+		}
+	}
+	return false, nil
 }

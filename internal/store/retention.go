@@ -8,9 +8,13 @@ import (
 )
 
 // ShredDue lists closed tips whose retention has run out: closed before
-// cutoff and not on legal hold.
+// cutoff, not on legal hold, and with no open or paid reward (a reward that
+// was not denied): the payment record must outlive the report.
 func (s *Store) ShredDue(ctx context.Context, cutoff time.Time) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT id FROM tips WHERE closed_at > 0 AND closed_at < ? AND legal_hold = 0 ORDER BY id`), cutoff.Unix())
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT id FROM tips WHERE closed_at > 0 AND closed_at < ? AND legal_hold = 0
+		AND id NOT IN (SELECT r.tip_id FROM rewards r WHERE NOT EXISTS
+			(SELECT 1 FROM reward_ledger l WHERE l.reward_id = r.id AND l.kind = 'deny'))
+		ORDER BY id`), cutoff.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("failed to list tips due for shredding: %w", err)
 	}
