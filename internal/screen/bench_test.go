@@ -48,13 +48,11 @@ func BenchmarkImport(b *testing.B) {
 // included, after a garbage collection.
 func BenchmarkIndexBuild(b *testing.B) {
 	lists, _ := snapshots(b)
-	var ix *screen.Index
 	for b.Loop() {
-		ix = screen.NewIndex(lists...)
+		screen.NewIndex(lists...)
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/build")
 	var before, after runtime.MemStats
-	ix = nil
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	fresh := make([]*screen.List, 0, len(snapshotPaths))
@@ -65,7 +63,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 		}
 		fresh = append(fresh, l)
 	}
-	ix = screen.NewIndex(fresh...)
+	ix := screen.NewIndex(fresh...)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e6, "MB-heap")
