@@ -16,16 +16,16 @@ func (s *Store) CreateOffer(ctx context.Context, o tip.Offer) error {
 	title, _ := json.Marshal(o.Title)
 	desc, _ := json.Marshal(o.Description)
 	cats, _ := json.Marshal(o.Categories)
-	_, err := s.exec(ctx, s.write, `INSERT INTO offers (id, title, description, max_reward_usd, categories, is_default, starts_at, ends_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.ID, string(title), string(desc), o.MaxRewardUSD, string(cats), boolInt(o.IsDefault), unixOrZero(o.StartsAt), unixOrZero(o.EndsAt), o.CreatedAt.Unix())
+	_, err := s.exec(ctx, s.write, `INSERT INTO offers (id, title, description, max_reward_usd, categories, subject, is_default, starts_at, ends_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, string(title), string(desc), o.MaxRewardUSD, string(cats), o.Subject, boolInt(o.IsDefault), unixOrZero(o.StartsAt), unixOrZero(o.EndsAt), o.CreatedAt.Unix())
 	if err != nil {
 		return fmt.Errorf("failed to create offer: %w", err)
 	}
 	return nil
 }
 
-const offerColumns = `id, title, description, max_reward_usd, categories, is_default, starts_at, ends_at, created_at`
+const offerColumns = `id, title, description, max_reward_usd, categories, subject, is_default, starts_at, ends_at, created_at`
 
 // Offers lists every offer, the default first.
 func (s *Store) Offers(ctx context.Context) ([]tip.Offer, error) {
@@ -105,7 +105,7 @@ func scanOffer(row scanner) (tip.Offer, error) {
 	var title, desc, cats string
 	var isDefault int
 	var starts, ends, created int64
-	if err := row.Scan(&o.ID, &title, &desc, &o.MaxRewardUSD, &cats, &isDefault, &starts, &ends, &created); err != nil {
+	if err := row.Scan(&o.ID, &title, &desc, &o.MaxRewardUSD, &cats, &o.Subject, &isDefault, &starts, &ends, &created); err != nil {
 		return o, err
 	}
 	if err := errors.Join(json.Unmarshal([]byte(title), &o.Title), json.Unmarshal([]byte(desc), &o.Description), json.Unmarshal([]byte(cats), &o.Categories)); err != nil {

@@ -177,20 +177,7 @@ func (s *Store) SetLabels(ctx context.Context, tipID string, labels []string) er
 
 // Labels returns a tip's labels.
 func (s *Store) Labels(ctx context.Context, tipID string) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT label FROM tip_labels WHERE tip_id = ? ORDER BY label`), tipID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var l string
-		if err := rows.Scan(&l); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return s.queryStrings(ctx, `SELECT label FROM tip_labels WHERE tip_id = ? ORDER BY label`, tipID)
 }
 
 // Note is an analyst's internal note; its body is sealed in BodyBlob.

@@ -11,23 +11,14 @@ import (
 // cutoff, not on legal hold, and with no open or paid reward (a reward that
 // was not denied): the payment record must outlive the report.
 func (s *Store) ShredDue(ctx context.Context, cutoff time.Time) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT id FROM tips WHERE closed_at > 0 AND closed_at < ? AND legal_hold = 0
+	ids, err := s.queryStrings(ctx, `SELECT id FROM tips WHERE closed_at > 0 AND closed_at < ? AND legal_hold = 0
 		AND id NOT IN (SELECT r.tip_id FROM rewards r WHERE NOT EXISTS
 			(SELECT 1 FROM reward_ledger l WHERE l.reward_id = r.id AND l.kind = 'deny'))
-		ORDER BY id`), cutoff.Unix())
+		ORDER BY id`, cutoff.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("failed to list tips due for shredding: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return ids, nil
 }
 
 // ShredTip deletes a tip for good: its wrapped keys, its sealed content,

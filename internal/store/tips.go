@@ -79,22 +79,13 @@ func (s *Store) insertTip(ctx context.Context, tx *sql.Tx, n *NewTip) error {
 // LinkedTips returns the other tips that share a blind-index token with
 // tipID: reports naming the same ship, wallet or name.
 func (s *Store) LinkedTips(ctx context.Context, tipID string) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT DISTINCT other.tip_id FROM tip_tokens mine
+	ids, err := s.queryStrings(ctx, `SELECT DISTINCT other.tip_id FROM tip_tokens mine
 		JOIN tip_tokens other ON other.token = mine.token AND other.tip_id <> mine.tip_id
-		WHERE mine.tip_id = ? ORDER BY other.tip_id`), tipID)
+		WHERE mine.tip_id = ? ORDER BY other.tip_id`, tipID)
 	if err != nil {
 		return nil, fmt.Errorf("failed to find linked tips: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return ids, nil
 }
 
 const tipColumns = `id, offer_id, category, status, wants_reward, has_hits, received_at, public_key, content_blob, COALESCE(assignee, ''), priority, legal_hold, closed_at`
@@ -196,18 +187,23 @@ func nullString(s string) any {
 
 // TipIDs lists the ids of all tips.
 func (s *Store) TipIDs(ctx context.Context) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id FROM tips ORDER BY id`)
+	return s.queryStrings(ctx, `SELECT id FROM tips ORDER BY id`)
+}
+
+// queryStrings runs a query of one text column on the read pool.
+func (s *Store) queryStrings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, s.rebind(query), args...)
 	if err != nil {
-		return nil, fmt.Errorf("failed to list tips: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var v string
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		out = append(out, id)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

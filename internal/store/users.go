@@ -103,20 +103,12 @@ func (s *Store) Users(ctx context.Context) ([]tip.User, error) {
 }
 
 func (s *Store) userRoles(ctx context.Context, id string) ([]tip.Role, error) {
-	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT role FROM user_roles WHERE user_id = ? ORDER BY role`), id)
-	if err != nil {
-		return nil, err
+	names, err := s.queryStrings(ctx, `SELECT role FROM user_roles WHERE user_id = ? ORDER BY role`, id)
+	roles := make([]tip.Role, len(names))
+	for i, n := range names {
+		roles[i] = tip.Role(n)
 	}
-	defer rows.Close()
-	var out []tip.Role
-	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
-			return nil, err
-		}
-		out = append(out, tip.Role(r))
-	}
-	return out, rows.Err()
+	return roles, err
 }
 
 // UseTOTPStep records that a second-factor code of this step was used. It
@@ -250,22 +242,8 @@ func (s *Store) RevokeHolder(ctx context.Context, holder, offerID string) error 
 // TipsOfOffer lists the ids of an offer's tips, or of every tip when
 // offerID is "".
 func (s *Store) TipsOfOffer(ctx context.Context, offerID string) ([]string, error) {
-	q, args := `SELECT id FROM tips ORDER BY id`, []any{}
-	if offerID != "" {
-		q, args = `SELECT id FROM tips WHERE offer_id = ? ORDER BY id`, []any{offerID}
+	if offerID == "" {
+		return s.TipIDs(ctx)
 	}
-	rows, err := s.read.QueryContext(ctx, s.rebind(q), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return s.queryStrings(ctx, `SELECT id FROM tips WHERE offer_id = ? ORDER BY id`, offerID)
 }
