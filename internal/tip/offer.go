@@ -21,6 +21,7 @@ type Offer struct {
 	Description  map[string]string
 	MaxRewardUSD int64
 	Categories   []Category
+	Subject      string // optional: a named person, vessel or network; shown as written, in every language
 	IsDefault    bool
 	StartsAt     time.Time // zero: always
 	EndsAt       time.Time // zero: never
