@@ -60,6 +60,12 @@ var Permissions = map[string][]tip.Role{
 	"POST /admin/statuses":                      admins,
 	"POST /admin/offers/{id}/recipients":        admins,
 	"POST /admin/offers/{id}/recipients/remove": admins,
+	"GET /admin/offers":                         admins,
+	"GET /admin/offers/new":                     admins,
+	"POST /admin/offers":                        admins,
+	"GET /admin/offers/{id}/edit":               admins,
+	"POST /admin/offers/{id}":                   admins,
+	"POST /admin/ceiling":                       admins,
 	"GET /audit":                                auditors,
 	// WebAuthn (webauthn*.go): a user's own security keys, and the login
 	// with one, whose later steps are checked by the pending-login cookie.
@@ -153,6 +159,12 @@ func routes(s *Server) []route {
 		{"POST /admin/statuses", s.addStatus},
 		{"POST /admin/offers/{id}/recipients", s.addRecipient},
 		{"POST /admin/offers/{id}/recipients/remove", s.removeRecipient},
+		{"GET /admin/offers", s.offersAdmin},
+		{"GET /admin/offers/new", s.newOfferForm},
+		{"POST /admin/offers", s.createOffer},
+		{"GET /admin/offers/{id}/edit", s.editOfferForm},
+		{"POST /admin/offers/{id}", s.updateOffer},
+		{"POST /admin/ceiling", s.setCeiling},
 		{"GET /audit", s.auditLog},
 		// WebAuthn (webauthn*.go)
 		{"GET /account", s.accountPage},
