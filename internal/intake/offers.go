@@ -2,6 +2,7 @@ package intake
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"tipline/internal/tip"
@@ -13,15 +14,27 @@ type offerView struct {
 	Title       string
 	Description string
 	Max         string
-	Categories  []tip.Category
+	Subject     string // as the admin wrote it: a name reads the same in every language
+	Categories  []categoryView
 	Ended       bool
 }
 
+// categoryView names a category by its message key; a category an admin
+// added without catalog messages yet falls back to its code in plain words.
+type categoryView struct {
+	Key   string // "cat_" + code
+	Plain string
+}
+
 func viewOffer(o tip.Offer, lang string) offerView {
-	return offerView{
+	v := offerView{
 		ID: o.ID, Title: tip.Text(o.Title, lang), Description: tip.Text(o.Description, lang),
-		Max: tip.USD(o.MaxRewardUSD), Categories: o.Categories, Ended: !o.Active(time.Now()),
+		Max: tip.USD(o.MaxRewardUSD), Subject: o.Subject, Ended: !o.Active(time.Now()),
 	}
+	for _, c := range o.Categories {
+		v.Categories = append(v.Categories, categoryView{Key: "cat_" + string(c), Plain: strings.ReplaceAll(string(c), "_", " ")})
+	}
+	return v
 }
 
 // humanBytes writes a size limit in the largest whole unit.
