@@ -147,37 +147,16 @@ func (a *Service) Login(ctx context.Context, name, password, code string) (tip.U
 var ErrMustEnrol = errors.New("a new second factor must be enrolled")
 
 func (a *Service) login(ctx context.Context, name, password, code string) (tip.User, *seal.Key, error) {
-	u, sec, err := a.Store.UserByName(ctx, name)
-	if tip.ErrorCode(err) == tip.CodeNotFound {
-		// Spend the same work as a real check, so timing does not tell
-		// which names exist.
-		a.Hasher.Check(ctx, password, dummyPassword(a.Hasher))
-		return tip.User{}, nil, ErrBadLogin
-	}
-	if err != nil {
-		return tip.User{}, nil, err
-	}
-	stored, err := auth.ParsePassword(sec.Password)
-	if err != nil {
-		return tip.User{}, nil, err
-	}
-	secret, ok, err := a.Hasher.Check(ctx, password, stored)
-	if err != nil {
-		return tip.User{}, nil, err
-	}
-	if !ok || u.Disabled {
-		return tip.User{}, nil, ErrBadLogin
-	}
-	holder, err := seal.DeriveKey(secret, "user password")
-	if err != nil {
-		return tip.User{}, nil, err
-	}
-	key, err := seal.Unwrap(sec.WrappedKey, holder)
+	u, key, err := a.checkPassword(ctx, name, password)
 	if err != nil {
 		return tip.User{}, nil, err
 	}
 	if !u.TOTPEnrolled {
 		return u, key, ErrMustEnrol
+	}
+	_, sec, err := a.Store.UserByName(ctx, name)
+	if err != nil {
+		return tip.User{}, nil, err
 	}
 	if err := a.checkCode(ctx, u, key, sec, code); err != nil {
 		return tip.User{}, nil, err

@@ -39,6 +39,9 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	maxUpload := fs.Int64("max-upload", intake.DefaultMaxBytes, "largest report with its files, in bytes")
 	perMinute := fs.Int("submissions-per-minute", 0, "budget of submissions per minute across all sources (0: off)")
 	quota := fs.Int64("storage-quota", 0, "stop taking submissions when this many sealed bytes are stored (0: off)")
+	var webauthnOrigins repeated
+	fs.Var(&webauthnOrigins, "desk-webauthn-origin", "the desk's origin as users' browsers see it (https://desk.example.org), enabling security keys (repeatable)")
+	webauthnRPID := fs.String("desk-webauthn-rpid", "", "the WebAuthn relying-party id (default: the first origin's host)")
 	retain := fs.Duration("retain-closed", 365*24*time.Hour, "shred closed reports this long after closing, unless on legal hold (0: keep for ever)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -77,7 +80,8 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return withHint(err, "choose another address with --desk")
 	}
 
-	backOffice, err := desk.New(desk.Config{Store: a.store, Accounts: a.accounts, Audit: a.audit, Index: a.index, Logger: logger, Retention: *retain, Screening: screener})
+	backOffice, err := desk.New(desk.Config{Store: a.store, Accounts: a.accounts, Audit: a.audit, Index: a.index, Logger: logger, Retention: *retain, Screening: screener,
+		WebAuthnOrigins: webauthnOrigins, WebAuthnRPID: *webauthnRPID})
 	if err != nil {
 		return err
 	}

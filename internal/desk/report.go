@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"tipline/internal/account"
@@ -25,6 +26,7 @@ type reportPage struct {
 	History   []store.AuditEntry
 	Analysts  []tip.User
 	Screening *screening.Outcome
+	Actors    map[string]string // audit actor -> a name to show
 }
 
 type messageView struct {
@@ -91,6 +93,14 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	if p.History, err = s.store.ListAudit(ctx, store.AuditFilter{TipID: id, Limit: 100}); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	p.Actors = map[string]string{}
+	for _, e := range p.History {
+		name := e.Actor
+		if userID, ok := strings.CutPrefix(e.Actor, "user:"); ok {
+			name = s.userName(ctx, userID)
+		}
+		p.Actors[e.Actor] = name
 	}
 	s.pages.Render(w, http.StatusOK, "report", p)
 }

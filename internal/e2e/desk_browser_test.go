@@ -119,7 +119,7 @@ func TestAnalystWorksAReportInTheBrowser(t *testing.T) {
 	if got := browserRun(t, ctx, "read the new status", chromedp.Value(chromedp.CSS(`select[name="status"]`))); got != "investigating" {
 		t.Errorf("after the change the status is %q, want investigating", got)
 	}
-	if main := pageMainText(t, ctx); !strings.Contains(main, "new -> investigating") || !strings.Contains(main, "the source sees under_review") {
+	if main := pageMainText(t, ctx); !strings.Contains(main, "new -> investigating") || !strings.Contains(main, "the source sees under review") {
 		t.Errorf("the report page does not show the change to investigating (seen by the source as under_review):\n%s", main)
 	}
 

@@ -139,11 +139,16 @@ func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) e
 	})
 }
 
-// ResetSecondFactor replaces a user's TOTP secret (sealed to their public key)
-// and ends their sessions; they enrol again at their next login.
+// ResetSecondFactor replaces a user's TOTP secret (sealed to their public key),
+// removes their security keys — a second factor reset because it may be
+// compromised must not leave another one working — and ends their sessions;
+// they enrol again at their next login.
 func (s *Store) ResetSecondFactor(ctx context.Context, id string, sealed []byte) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.exec(ctx, tx, `UPDATE users SET totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0 WHERE id = ?`, sealed, id); err != nil {
+			return err
+		}
+		if _, err := s.exec(ctx, tx, `DELETE FROM webauthn_credentials WHERE user_id = ?`, id); err != nil {
 			return err
 		}
 		_, err := s.exec(ctx, tx, `DELETE FROM desk_sessions WHERE user_id = ?`, id)

@@ -106,8 +106,10 @@ var funcs = template.FuncMap{
 	},
 	"join": strings.Join,
 	// fileOf pairs a file with its report, for the desk's file template.
-	"fileOf":   func(tipID string, file any) map[string]any { return map[string]any{"TipID": tipID, "File": file} },
-	"usd":      tip.USD,
+	"fileOf": func(tipID string, file any) map[string]any { return map[string]any{"TipID": tipID, "File": file} },
+	"usd":    tip.USD,
+	// words turns a code such as under_review into "under review".
+	"words":    func(v any) string { return strings.ReplaceAll(fmt.Sprint(v), "_", " ") },
 	"unixTime": func(u int64) string { return time.Unix(u, 0).UTC().Format("2006-01-02 15:04:05") },
 }
 
