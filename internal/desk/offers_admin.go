@@ -93,6 +93,7 @@ type offerForm struct {
 	Session       *account.Session
 	Action        string // where the form posts
 	ID            string // "" for a new offer
+	IsDefault     bool
 	Texts         []langText
 	Max           string
 	Subject       string
@@ -155,7 +156,7 @@ func (s *Server) editOfferForm(w http.ResponseWriter, r *http.Request) {
 
 // offerFormFor fills the form from an offer and the holders that receive it.
 func (s *Server) offerFormFor(ctx context.Context, o tip.Offer, holders []string) (offerForm, error) {
-	f := offerForm{Max: strconv.FormatInt(o.MaxRewardUSD, 10), Subject: o.Subject, Starts: startDate(o.StartsAt), Ends: endDate(o.EndsAt)}
+	f := offerForm{Max: strconv.FormatInt(o.MaxRewardUSD, 10), Subject: o.Subject, Starts: startDate(o.StartsAt), Ends: endDate(o.EndsAt), IsDefault: o.IsDefault}
 	for _, l := range web.Languages {
 		f.Texts = append(f.Texts, langText{Code: l.Code, Name: l.Native, Title: o.Title[l.Code], Description: o.Description[l.Code]})
 	}

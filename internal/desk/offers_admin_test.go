@@ -238,6 +238,13 @@ func TestOfferRefusals(t *testing.T) {
 		}
 	}
 
+	// The default offer takes reports sent without choosing one: no dates.
+	def := mustOffers(t, w)[0]
+	f := offerFields("North Korea sanctions evasion", now, now.AddDate(0, 1, 0))
+	if resp, page := admin.post("/admin/offers/"+def.ID, f); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "default offer") {
+		t.Fatalf("dates on the default offer: got %d, want 400", resp.StatusCode)
+	}
+
 	// The default offer promises US$5,000,000: the ceiling cannot go below.
 	resp, page = admin.post("/admin/ceiling", url.Values{"ceiling": {"4,000,000"}})
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "North Korea") {
@@ -249,7 +256,7 @@ func TestOfferRefusals(t *testing.T) {
 	if resp, _ := admin.post("/admin/ceiling", url.Values{"ceiling": {"8,000,000"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("raise the ceiling: %d", resp.StatusCode)
 	}
-	f := offerFields("A larger promise", now, now.AddDate(0, 1, 0))
+	f = offerFields("A larger promise", now, now.AddDate(0, 1, 0))
 	f.Set("max_reward", "7500000")
 	if resp, page := admin.post("/admin/offers", f); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("an offer under the raised ceiling: %d\n%s", resp.StatusCode, page)

@@ -29,9 +29,9 @@ func KnownCategory(c Category) bool {
 
 // Validate checks an offer an admin writes: an English title; a maximum
 // reward that is positive and not above the installation's ceiling;
-// categories that are known and not repeated; text within limits; and an end
-// after the start when both are set. The error is CodeInvalid with a message
-// that says what to fix.
+// categories that are known and not repeated; text within limits; no dates
+// on the default offer; and an end after the start when both are set. The
+// error is CodeInvalid with a message that says what to fix.
 func (o Offer) Validate(ceiling int64) error {
 	if strings.TrimSpace(o.Title["en"]) == "" {
 		return Errorf(CodeInvalid, "An English title is required: it is the fallback for every language.")
@@ -65,6 +65,11 @@ func (o Offer) Validate(ceiling int64) error {
 		if slices.Contains(o.Categories[:i], c) {
 			return Errorf(CodeInvalid, "The category %s is listed twice.", string(c))
 		}
+	}
+	if o.IsDefault && (!o.StartsAt.IsZero() || !o.EndsAt.IsZero()) {
+		// Reports sent without choosing an offer go to the default one, so
+		// it must always take them.
+		return Errorf(CodeInvalid, "The default offer takes every report sent without choosing an offer, so it has no first or last day: leave both dates empty.")
 	}
 	if !o.StartsAt.IsZero() && !o.EndsAt.IsZero() && !o.EndsAt.After(o.StartsAt) {
 		return Errorf(CodeInvalid, "The end date must be after the start date.")

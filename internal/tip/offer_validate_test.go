@@ -30,6 +30,8 @@ func TestOfferValidate(t *testing.T) {
 		{"repeated category", func(o *tip.Offer) { o.Categories = []tip.Category{"oil", "oil"} }, "twice"},
 		{"end before start", func(o *tip.Offer) { o.EndsAt = start.AddDate(0, 0, -1) }, "end date"},
 		{"end equals start", func(o *tip.Offer) { o.EndsAt = start }, "end date"},
+		{"default offer with dates", func(o *tip.Offer) { o.IsDefault = true }, "default offer"},
+		{"default offer without dates", func(o *tip.Offer) { o.IsDefault, o.StartsAt, o.EndsAt = true, time.Time{}, time.Time{} }, ""},
 		{"long subject", func(o *tip.Offer) { o.Subject = strings.Repeat("x", 201) }, "subject is too long"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
