@@ -2,7 +2,6 @@ package intake
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"tipline/internal/tip"
@@ -15,24 +14,14 @@ type offerView struct {
 	Description string
 	Max         string
 	Subject     string // as the admin wrote it: a name reads the same in every language
-	Categories  []categoryView
+	Categories  []tip.Category
 	Ended       bool
-}
-
-// categoryView names a category by its message key; a category an admin
-// added without catalog messages yet falls back to its code in plain words.
-type categoryView struct {
-	Key   string // "cat_" + code
-	Plain string
 }
 
 func viewOffer(o tip.Offer, lang string) offerView {
 	v := offerView{
 		ID: o.ID, Title: tip.Text(o.Title, lang), Description: tip.Text(o.Description, lang),
-		Max: tip.USD(o.MaxRewardUSD), Subject: o.Subject, Ended: !o.Active(time.Now()),
-	}
-	for _, c := range o.Categories {
-		v.Categories = append(v.Categories, categoryView{Key: "cat_" + string(c), Plain: strings.ReplaceAll(string(c), "_", " ")})
+		Max: tip.USD(o.MaxRewardUSD), Subject: o.Subject, Ended: !o.Active(time.Now()), Categories: o.Categories,
 	}
 	return v
 }

@@ -108,5 +108,15 @@ func (l Localizer) HTML(key string, args ...any) template.HTML {
 	return template.HTML(l.T(key, args...)) //nolint:gosec // catalog text is ours
 }
 
+// Category names a report category in the reader's language. A category an
+// admin added without catalog messages reads as its code in plain words.
+func (l Localizer) Category(code any) string {
+	c := fmt.Sprint(code)
+	if _, ok := l.catalogs["en"]["cat_"+c]; !ok {
+		return strings.ReplaceAll(c, "_", " ")
+	}
+	return l.T("cat_" + c)
+}
+
 // Path prefixes an absolute site path with the language's prefix.
 func (l Localizer) Path(p string) string { return l.Lang.Prefix + p }
