@@ -47,6 +47,7 @@ func TestEvaluation(t *testing.T) {
 		}
 	}
 	var negTop []float64 // the best score of each negative query
+	var negHit []string  // and what it hit, for -eval.fp
 	step := 10
 	if *evalFull {
 		step = 1
@@ -57,11 +58,12 @@ func TestEvaluation(t *testing.T) {
 				continue
 			}
 			r := ix.Screen(name, screen.Options{Threshold: 1e-9, Limit: 1})
-			best := 0.0
+			best, what := 0.0, ""
 			if len(r.Hits) > 0 {
-				best = r.Hits[0].Score
+				best, what = r.Hits[0].Score, r.Hits[0].Matched
 			}
 			negTop = append(negTop, best)
+			negHit = append(negHit, fmt.Sprintf("%q -> %q (%.3f)", name, what, best))
 		}
 	}
 	recall := func(qs []evalQuery, th float64, half int) (float64, int) {
@@ -129,9 +131,16 @@ func TestEvaluation(t *testing.T) {
 		t.Logf("  threshold %.2f: recall@10 %.4f, false positives %.4f", x, r, f)
 	}
 	if *verboseMisses {
-		for _, q := range bySet[setVariant] {
+		for _, q := range pos {
 			if !slices.ContainsFunc(q.hits, func(h screen.Hit) bool { return h.Score >= th && q.right(h) }) {
-				t.Logf("miss: %s %q", q.set, q.query)
+				t.Logf("miss: %s %q %s", q.set, q.query, describeHits(q))
+			}
+		}
+	}
+	if *verboseFP {
+		for i, s := range negTop {
+			if s >= th {
+				t.Logf("false positive: %s", negHit[i])
 			}
 		}
 	}
@@ -140,7 +149,21 @@ func TestEvaluation(t *testing.T) {
 	}
 }
 
-var verboseMisses = flag.Bool("eval.misses", false, "log the held-out variant aliases that were missed")
+var (
+	verboseMisses = flag.Bool("eval.misses", false, "log the headline positives that were missed")
+	verboseFP     = flag.Bool("eval.fp", false, "log the negatives that reached the threshold")
+)
+
+// describeHits shows a missed query's best hit and the right entry's score.
+func describeHits(q evalQuery) string {
+	var b strings.Builder
+	for i, h := range q.hits {
+		if i == 0 || q.right(h) {
+			fmt.Fprintf(&b, " [%q %.3f right=%v]", h.Matched, h.Score, q.right(h))
+		}
+	}
+	return b.String()
+}
 
 func top10(hits []screen.Hit) []screen.Hit {
 	if len(hits) > 10 {

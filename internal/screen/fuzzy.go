@@ -93,6 +93,7 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 		}
 	}
 	cross := translit.HasHan(c.Analysis.Text) || translit.HasHangul(c.Analysis.Text) || translit.HasCyrillic(c.Analysis.Text)
+	cjk := translit.HasHan(c.Analysis.Text) || translit.HasHangul(c.Analysis.Text)
 	var romanised []string
 	if cross {
 		for _, k := range c.Keys() {
@@ -101,12 +102,20 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 			}
 		}
 	}
+	qw := ix.tokenForms(&c)
+	var qBare *translit.Name
+	if len(qw) > 0 && len(qw[0].nums) > 0 {
+		qBare = withoutNumbers(c.Analysis.Tokens)
+	}
 	best := map[int32]match{}
 	for _, cd := range cands {
 		a := &ix.aliases[cd.ai]
-		s := c.Similarity(a.c)
+		s := ix.score(&c, qw, qBare, a)
 		if cross && isLatin(a.c.Analysis.Text) {
 			s = min(s, crossScript(romanised, a))
+			if cjk && len(a.words) > 0 && !syllablesAgree(qw, &a.words[0]) {
+				s = min(s, crossScriptFailed)
+			}
 		}
 		if s < threshold-0.1 {
 			continue
@@ -120,6 +129,53 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 		out = append(out, m)
 	}
 	return out
+}
+
+// crossScriptFailed caps the score of a Han or Hangul query against a Latin
+// alias whose syllables do not agree (syllablesAgree): well under any
+// threshold the evaluation would choose.
+const crossScriptFailed = 0.7
+
+// score is the similarity of a compiled query (with its word forms and,
+// when it has numbers, its number-free form) and an alias: the best of
+// translit's Similarity and tokenScore. Two names with numbers are scored
+// without them and must carry the same numbers.
+func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a *alias) float64 {
+	var s float64
+	switch {
+	case qBare != nil && a.bare != nil:
+		if !numbersAgree(&qw[0], &a.words[0]) {
+			return 0
+		}
+		s = qBare.Similarity(*a.bare)
+	default:
+		s = c.Similarity(a.c)
+	}
+	if s >= 1 {
+		return s
+	}
+	for i := range qw {
+		for j := range a.words {
+			s = max(s, tokenScore(&qw[i], &a.words[j]))
+		}
+	}
+	return s
+}
+
+// withoutNumbers compiles a name's words other than its numbers, or
+// returns nil when nothing else is left.
+func withoutNumbers(tokens []string) *translit.Name {
+	var ws []string
+	for _, t := range tokens {
+		if !isDigits(t) {
+			ws = append(ws, t)
+		}
+	}
+	if len(ws) == 0 {
+		return nil
+	}
+	n := translit.Compile(strings.Join(ws, " "))
+	return &n
 }
 
 // crossScript scores a romanised query against a Latin alias on whole

@@ -52,6 +52,10 @@ type alias struct {
 	// flat is the Latin normal form without spaces, and sorted the same
 	// with its words sorted first, for the cross-script check (crossScript).
 	flat, sorted string
+	// words are the Latin forms split into weighted words (tokenScore);
+	// bare is the name without its numbers, for names that carry one.
+	words []tokenForm
+	bare  *translit.Name
 }
 
 // maxPosting is the number of aliases above which a word is too common
@@ -84,6 +88,14 @@ func NewIndex(lists ...*List) *Index {
 			for _, key := range identifierKeys(e) {
 				ix.ids[key] = appendUnique(ix.ids[key], ei)
 			}
+		}
+	}
+	// Word weights need every posting list, so the word forms come last.
+	for i := range ix.aliases {
+		a := &ix.aliases[i]
+		a.words = ix.tokenForms(&a.c)
+		if len(a.words) > 0 && len(a.words[0].nums) > 0 {
+			a.bare = withoutNumbers(a.c.Analysis.Tokens)
 		}
 	}
 	ix.linkSameAs()

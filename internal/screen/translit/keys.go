@@ -111,3 +111,17 @@ func (n Name) Keys() []string {
 	}
 	return out
 }
+
+// LatinForms returns the name's Latin spellings at the exact level: its
+// normalised text when that is Latin, and its romanisations when it is
+// written in Hangul, Cyrillic or Han. They are what a word-by-word scorer
+// compares; the coarser keys of each word are LatinKey and KoreanKey.
+func (n Name) LatinForms() []string {
+	var out []string
+	for _, f := range n.forms {
+		if f.level == levelText && !f.skip && isLatinText(f.text) {
+			out = append(out, f.text)
+		}
+	}
+	return out
+}

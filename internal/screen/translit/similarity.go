@@ -1,7 +1,5 @@
 package translit
 
-import "unicode/utf8"
-
 // Similarity scores how likely two names are to be the same name, in
 // [0, 1]; see Name.Similarity.
 func Similarity(a, b string) float64 { return Compile(a).Similarity(Compile(b)) }
@@ -73,17 +71,46 @@ func mongeElkan(a, b []string) float64 {
 
 // JaroWinkler returns the Jaro–Winkler similarity of two strings, compared
 // rune by rune, with the usual prefix scale 0.1 over at most four runes.
+// ASCII strings (every romanised or normalised Latin name) are compared
+// byte by byte without allocating, since a query scores hundreds of pairs.
 func JaroWinkler(a, b string) float64 {
 	if a == b {
 		return 1
 	}
-	ra, rb := []rune(a), []rune(b)
-	if utf8.RuneCountInString(a) == 0 || len(rb) == 0 {
+	if len(a) == 0 || len(b) == 0 {
 		return 0
+	}
+	if isASCII(a) && isASCII(b) {
+		return jaroWinkler([]byte(a), []byte(b))
+	}
+	return jaroWinkler([]rune(a), []rune(b))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// jaroWinkler is JaroWinkler over bytes or runes. The match flags live in
+// fixed arrays for words of up to 64 letters, so the common case does not
+// allocate.
+func jaroWinkler[T byte | rune](ra, rb []T) float64 {
+	if len(ra) == 0 || len(rb) == 0 {
+		return 0
+	}
+	var fa, fb [64]bool
+	ma, mb := fa[:0], fb[:0]
+	if len(ra) <= len(fa) && len(rb) <= len(fb) {
+		ma, mb = fa[:len(ra)], fb[:len(rb)]
+	} else {
+		ma, mb = make([]bool, len(ra)), make([]bool, len(rb))
 	}
 	window := max(len(ra), len(rb))/2 - 1
 	window = max(window, 0)
-	ma, mb := make([]bool, len(ra)), make([]bool, len(rb))
 	matches := 0
 	for i, r := range ra {
 		lo, hi := max(0, i-window), min(len(rb), i+window+1)

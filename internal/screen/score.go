@@ -1,0 +1,227 @@
+package screen
+
+import (
+	"strings"
+
+	"tipline/internal/screen/translit"
+)
+
+// Word-by-word scoring. translit's Similarity averages how well each word
+// of either name is matched, so every missing word costs the same: "Dawood
+// Ebrahim" against "Dawood Ibrahim Kaskar" scores 0.81, as low as two names
+// that share nothing rare. tokenScore instead weighs each word by its
+// rarity among the listed names (IDF) and charges a missing word a share of
+// its weight only, so a query that is a part of a name, or a name with a
+// middle name added, still scores high when what it shares is rare, and
+// low when it shares only common words ("Mohammed Ali").
+
+// tokenWord is one word of a Latin form, with its coarser keys and weight.
+type tokenWord struct {
+	text, latin, korean string // korean is "" unless the word can be romanised Korean
+	idf                 float64
+}
+
+// tokenForm is a Latin spelling of a name split into words; numbers are
+// kept apart because they are compared exactly (a ship's number).
+type tokenForm struct {
+	words []tokenWord
+	nums  []string
+	mass  float64 // the sum of the words' weights
+}
+
+// missingWordCost is the share of a word's weight lost when it has no
+// counterpart in the other name; minMatchedWords is how many words must
+// correspond before a partial name is scored this way at all, so that one
+// shared given name or surname is never enough.
+var (
+	missingWordCost = 0.25
+	minMatchedWords = 2
+)
+
+// wordFloor is the Jaro–Winkler similarity under which two words are taken
+// as different words ("un" and "jong" share a letter by chance).
+const wordFloor = 0.8
+
+func (ix *Index) tokenForms(c *translit.Name) []tokenForm {
+	var out []tokenForm
+	for _, text := range c.LatinForms() {
+		var f tokenForm
+		for _, w := range strings.Fields(text) {
+			if isDigits(w) {
+				f.nums = append(f.nums, w)
+				continue
+			}
+			tw := tokenWord{text: w, latin: translit.LatinKey(w), idf: ix.wordIDF(w)}
+			if translit.IsKoreanRomanization(w) {
+				tw.korean = translit.KoreanKey(w)
+			}
+			f.words = append(f.words, tw)
+			f.mass += tw.idf
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// wordIDF weighs a word by the number of aliases that carry it; a word in
+// none (a misspelling, a name on no list) weighs as much as the rarest.
+func (ix *Index) wordIDF(w string) float64 {
+	return ix.idf(len(ix.tokens[w]))
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// wordSimilarity compares two words at the exact, Latin-key and Korean-key
+// levels, discounted as translit discounts them.
+func wordSimilarity(a, b *tokenWord) float64 {
+	if a.text == b.text {
+		return 1
+	}
+	s := translit.JaroWinkler(a.text, b.text)
+	if s < 0.97 && (a.latin != a.text || b.latin != b.text) {
+		s = max(s, 0.97*translit.JaroWinkler(a.latin, b.latin))
+	}
+	if a.korean != "" && b.korean != "" && s < 0.94 {
+		s = max(s, 0.94*translit.JaroWinkler(a.korean, b.korean))
+	}
+	return s
+}
+
+// tokenScore scores query form q against alias form a: the IDF-weighted
+// mean similarity of the query's words that have a counterpart, less
+// missingWordCost times the share of each side's weight that has none. It
+// returns 0 when fewer than minMatchedWords words correspond.
+func tokenScore(q, a *tokenForm) float64 {
+	if len(q.words) < minMatchedWords || len(a.words) < minMatchedWords {
+		return 0
+	}
+	var aMatched [32]bool
+	if len(a.words) > len(aMatched) {
+		return 0
+	}
+	var sum, weight, qMissing float64
+	matched := 0
+	for i := range q.words {
+		qw := &q.words[i]
+		best, bj := 0.0, -1
+		for j := range a.words {
+			if s := wordSimilarity(qw, &a.words[j]); s > best {
+				best, bj = s, j
+			}
+		}
+		if best < wordFloor {
+			qMissing += qw.idf
+			continue
+		}
+		matched++
+		aMatched[bj] = true
+		w := a.words[bj].idf
+		sum += w * best
+		weight += w
+	}
+	if matched < minMatchedWords || weight == 0 {
+		return 0
+	}
+	aMissing := 0.0
+	for j := range a.words {
+		if !aMatched[j] {
+			aMissing += a.words[j].idf
+		}
+	}
+	return sum / weight * (1 - missingWordCost*(qMissing/q.mass+aMissing/a.mass))
+}
+
+// numbersAgree reports whether two names carry the same numbers. A ship's
+// number is part of its identity: "Chon Myong 1" is not "Chon Myong 2".
+// A name with no number agrees with any.
+func numbersAgree(q, a *tokenForm) bool {
+	if len(q.nums) == 0 || len(a.nums) == 0 {
+		return true
+	}
+	for _, n := range q.nums {
+		found := false
+		for _, m := range a.nums {
+			found = found || n == m
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// syllablesAgree is the cross-script check for a query in Han or Hangul
+// against a Latin alias. A Han or Hangul name is a few one-syllable words,
+// and one of them matches some listed name in every romanisation ("晨 张"
+// and "WANG, Chen"), so more than one syllable of evidence is required: every
+// word of the alias must be made of the query's syllables (equal, or equal
+// as Korean keys; "jongun" is "jong" and "un"), and every syllable of the
+// query, at least two, must be used.
+func syllablesAgree(q []tokenForm, a *tokenForm) bool {
+	for i := range q {
+		if syllablesCover(&q[i], a) {
+			return true
+		}
+	}
+	return false
+}
+
+func syllablesCover(q *tokenForm, a *tokenForm) bool {
+	if len(q.words) < 2 || len(a.words) == 0 || len(q.words) > 8 {
+		return false
+	}
+	var used [8]bool
+	// find returns the query syllable that x is, or -1.
+	find := func(x string) int {
+		kx := translit.KoreanKey(x)
+		for i := range q.words {
+			w := &q.words[i]
+			if w.text == x || w.korean != "" && w.korean == kx {
+				return i
+			}
+		}
+		return -1
+	}
+	for j := range a.words {
+		w := a.words[j].text
+		if i := find(w); i >= 0 {
+			used[i] = true
+			continue
+		}
+		if !splitSyllables(w, find, &used, 3) {
+			return false
+		}
+	}
+	for i := range q.words {
+		if !used[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// splitSyllables reports whether w is a concatenation of at most n query
+// syllables, and marks them used.
+func splitSyllables(w string, find func(string) int, used *[8]bool, n int) bool {
+	if i := find(w); i >= 0 {
+		used[i] = true
+		return true
+	}
+	if n <= 1 {
+		return false
+	}
+	for cut := 1; cut < len(w); cut++ {
+		if i := find(w[:cut]); i >= 0 && splitSyllables(w[cut:], find, used, n-1) {
+			used[i] = true
+			return true
+		}
+	}
+	return false
+}
