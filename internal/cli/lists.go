@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"tipline/internal/audit"
 	"tipline/internal/install"
 	"tipline/internal/screen"
 	"tipline/internal/screen/listfmt"
@@ -79,6 +80,14 @@ func runLists(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	keys, err := install.Load(*data)
+	if err != nil {
+		return err
+	}
+	log, err := audit.New(s, keys.AuditKey)
+	if err != nil {
+		return err
+	}
 	switch sub {
 	case "":
 		return showVersions(ctx, s, stdout)
@@ -87,13 +96,13 @@ func runLists(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			return usageError{withHint(errors.New("no files to import"), "tipline lists import --data DIR ../shared/data/lists/un/consolidated-2026-02-27.xml")}
 		}
 		for _, p := range fs.Args() {
-			if err := importPath(ctx, s, p, stdout, stderr); err != nil {
+			if err := importPath(ctx, s, log, p, stdout, stderr); err != nil {
 				return err
 			}
 		}
 		return nil
 	case "download":
-		return download(ctx, s, urls, stdout, stderr)
+		return download(ctx, s, log, urls, stdout, stderr)
 	case "diff":
 		return showDiff(ctx, s, fs.Args(), stdout)
 	}
@@ -141,7 +150,7 @@ func showVersions(ctx context.Context, s *store.Store, stdout io.Writer) error {
 // importPath parses one file or OFAC folder and stores it as a new version.
 // A file that fails to parse is refused before anything is written, so the
 // version in force stays in force.
-func importPath(ctx context.Context, s *store.Store, path string, stdout, stderr io.Writer) error {
+func importPath(ctx context.Context, s *store.Store, log *audit.Log, path string, stdout, stderr io.Writer) error {
 	format, err := listfmt.Detect(path)
 	if err != nil {
 		return withHint(fmt.Errorf("%s: %w", path, err), "give a UN consolidated XML, OFAC sdn.csv (or a folder of the OFAC CSV set), OFAC sdn.xml or the UN 1718 vessels list")
@@ -156,6 +165,9 @@ func importPath(ctx context.Context, s *store.Store, path string, stdout, stderr
 	}
 	v, err := s.ImportList(ctx, list, string(format), time.Now())
 	if err != nil {
+		return err
+	}
+	if err := log.Record(ctx, audit.Event{Actor: "cli", Action: "setting.list", Detail: fmt.Sprintf("imported %s version %s sha256 %.16s", v.Source, v.ID, v.SHA256)}); err != nil {
 		return err
 	}
 	c := v.Counts
@@ -227,7 +239,7 @@ func (p *progress) done() {
 
 // download fetches each source into a temporary folder and imports it.
 // Nothing is stored until a download is complete and parses.
-func download(ctx context.Context, s *store.Store, urls map[string]string, stdout, stderr io.Writer) error {
+func download(ctx context.Context, s *store.Store, log *audit.Log, urls map[string]string, stdout, stderr io.Writer) error {
 	for src, u := range officialURLs {
 		if _, ok := urls[src]; !ok {
 			urls[src] = u
@@ -261,7 +273,7 @@ func download(ctx context.Context, s *store.Store, urls map[string]string, stdou
 		} else if err := fetch(ctx, client, u, path, stderr); err != nil {
 			return err
 		}
-		if err := importPath(ctx, s, path, stdout, stderr); err != nil {
+		if err := importPath(ctx, s, log, path, stdout, stderr); err != nil {
 			return err
 		}
 	}

@@ -10,7 +10,10 @@ import (
 )
 
 // budget enforces the optional submission budgets: a global rate per minute
-// and a storage quota. Both count nothing about who submits.
+// and a storage quota. Both count nothing about who submits. The quota is
+// checked against a total recounted every 10 s plus what was added since, so
+// it costs no query per submission and may be overshot by the reports in
+// flight at one moment.
 type budget struct {
 	perMinute int
 	quota     int64
@@ -53,4 +56,14 @@ func (b *budget) allow(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// added counts bytes just stored towards the quota.
+func (b *budget) added(n int64) {
+	if b.quota == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.storedBytes += n
+	b.mu.Unlock()
 }

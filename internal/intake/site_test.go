@@ -39,6 +39,8 @@ type siteOptions struct {
 	maxBytes      int64
 	onion         string
 	guessInterval time.Duration // time between answers to wrong receipts
+	perMinute     int
+	quota         int64
 }
 
 // newSite initialises an installation (with a generated recovery identity)
@@ -69,7 +71,7 @@ func newSite(t *testing.T, b storetest.Backend, opt siteOptions) *site {
 	logs := &syncBuffer{}
 	srv, err := intake.New(intake.Config{
 		Store: st, Keys: keys, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		MaxBytes: opt.maxBytes, Onion: opt.onion,
+		MaxBytes: opt.maxBytes, Onion: opt.onion, SubmissionsPerMinute: opt.perMinute, StorageQuotaBytes: opt.quota,
 		FailedReceiptInterval: max(opt.guessInterval, time.Millisecond), FailedReceiptDelay: time.Millisecond,
 	})
 	if err != nil {

@@ -83,6 +83,11 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		return
 	}
 	committed = true
+	stored := int64(len(newTip.Content))
+	for _, f := range files {
+		stored += f.Size
+	}
+	s.budget.added(stored)
 
 	web.NoStore(w)
 	s.pages.Render(w, http.StatusOK, "confirm", struct {
