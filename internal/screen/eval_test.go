@@ -400,6 +400,9 @@ func yentePositives(t *testing.T, ix *screen.Index, lists []*screen.List) []eval
 		for _, e := range l.Entries {
 			if e.Source == screen.SourceUN && e.Kind == screen.KindPerson {
 				for _, d := range e.BirthDates {
+					// The UN marks approximate dates ("1968~"); yente
+					// writes the date alone.
+					d = strings.TrimSuffix(d, "~")
 					byDOB[d] = append(byDOB[d], e.Key())
 				}
 			}

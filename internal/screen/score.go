@@ -178,6 +178,7 @@ func syllablesCover(q *tokenForm, a *tokenForm) bool {
 		return false
 	}
 	var used [8]bool
+	var order []int // the query syllables in the alias's order
 	// find returns the query syllable that x is, or -1.
 	find := func(x string) int {
 		kx := translit.KoreanKey(x)
@@ -190,12 +191,7 @@ func syllablesCover(q *tokenForm, a *tokenForm) bool {
 		return -1
 	}
 	for j := range a.words {
-		w := a.words[j].text
-		if i := find(w); i >= 0 {
-			used[i] = true
-			continue
-		}
-		if !splitSyllables(w, find, &used, 3) {
+		if !splitSyllables(a.words[j].text, find, &used, &order, 3) {
 			return false
 		}
 	}
@@ -204,23 +200,49 @@ func syllablesCover(q *tokenForm, a *tokenForm) bool {
 			return false
 		}
 	}
+	return inRotation(order)
+}
+
+// inRotation reports whether the syllable numbers run in the query's order,
+// the surname moved from the end to the front or the other way: "은정 김"
+// (Eun Jeong Kim) is Kim Eun Jeong, never Kim Jong Un.
+func inRotation(order []int) bool {
+	start := 0
+	for k := 1; k < len(order); k++ {
+		if order[k] < order[k-1] {
+			start = k
+			break
+		}
+	}
+	for k := 1; k < len(order); k++ {
+		i, j := (start+k-1)%len(order), (start+k)%len(order)
+		if order[j] != order[i]+1 {
+			return false
+		}
+	}
 	return true
 }
 
 // splitSyllables reports whether w is a concatenation of at most n query
 // syllables, and marks them used.
-func splitSyllables(w string, find func(string) int, used *[8]bool, n int) bool {
+func splitSyllables(w string, find func(string) int, used *[8]bool, order *[]int, n int) bool {
 	if i := find(w); i >= 0 {
 		used[i] = true
+		*order = append(*order, i)
 		return true
 	}
 	if n <= 1 {
 		return false
 	}
 	for cut := 1; cut < len(w); cut++ {
-		if i := find(w[:cut]); i >= 0 && splitSyllables(w[cut:], find, used, n-1) {
-			used[i] = true
-			return true
+		if i := find(w[:cut]); i >= 0 {
+			mark := len(*order)
+			*order = append(*order, i)
+			if splitSyllables(w[cut:], find, used, order, n-1) {
+				used[i] = true
+				return true
+			}
+			*order = (*order)[:mark]
 		}
 	}
 	return false

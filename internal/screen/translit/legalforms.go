@@ -12,6 +12,7 @@ var legalForms = [][]string{
 	{"gmbh"}, {"ag"}, {"sa"}, {"sarl"}, {"srl"}, {"spa"}, {"bv"}, {"nv"},
 	{"pte"}, {"pvt"}, {"sdn"}, {"bhd"}, {"fze"}, {"fzco"}, {"fzc"}, {"fzllc"},
 	{"joint", "stock", "company"}, {"limited", "liability", "company"},
+	{"jointstock", "company"}, {"limitedliability", "company"}, {"jointstockcompany"}, {"limitedliabilitycompany"},
 	{"ооо"}, {"оао"}, {"зао"}, {"пао"}, {"ао"}, {"ип"},
 	{"общество", "с", "ограниченной", "ответственностью"},
 	{"публичное", "акционерное", "общество"}, {"открытое", "акционерное", "общество"},
@@ -63,11 +64,39 @@ func legalFormAt(tokens []string) int {
 	return best
 }
 
+// equalTokens compares a legal form with the words of a name, forgiving one
+// typo in a word of six letters or more ("comany", "corporaton"): a
+// misspelt legal form left in a name costs a whole word of similarity.
 func equalTokens(a, b []string) bool {
 	for i := range a {
-		if a[i] != b[i] {
+		if a[i] != b[i] && !oneEditApart(a[i], b[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// oneEditApart reports whether two ASCII words of at least six letters
+// differ by one inserted, deleted, replaced or transposed letter.
+func oneEditApart(a, b string) bool {
+	if len(a) < 6 || len(b) < 6 || !isASCII(a) || !isASCII(b) {
+		return false
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		if i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] {
+			return true // transposition
+		}
+		return a[i+1:] == b[i+1:]
+	}
+	return a[i:] == b[i+1:]
 }
