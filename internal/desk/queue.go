@@ -21,6 +21,8 @@ type queuePage struct {
 	Users    []tip.User
 	Query    string            // the filter, for pagination links
 	Shred    map[string]string // tip id -> date it will be shredded, when soon
+	More     bool              // more matches than the queue counts
+	HasNext  bool
 }
 
 // queue lists the reports the user can open, filtered and paginated.
@@ -65,6 +67,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	q.Del("page")
 	s.pages.Render(w, http.StatusOK, "queue", queuePage{
 		Session: sess, Filter: f, Tips: tips, Total: total, Page: f.Page,
-		Pages: max(1, (total+store.DefaultPageSize-1)/store.DefaultPageSize), Statuses: statuses, Offers: offers, Query: q.Encode(), Shred: shred,
+		Pages: max(1, (total+store.DefaultPageSize-1)/store.DefaultPageSize), Statuses: statuses, Offers: offers, Query: q.Encode(), Shred: shred, More: total > store.CountLimit,
+		HasNext: len(tips) == store.DefaultPageSize && (total > store.CountLimit || f.Page*store.DefaultPageSize < total),
 	})
 }

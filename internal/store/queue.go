@@ -29,12 +29,20 @@ type QueueFilter struct {
 // DefaultPageSize is the queue's page size.
 const DefaultPageSize = 50
 
-// Queue returns one page of the queue and the number of tips that match.
+// CountLimit is how far the queue counts its matches: a total above it is
+// reported as CountLimit+1, "more than CountLimit".
+const CountLimit = 1000
+
+// Queue returns one page of the queue and the number of tips that match, up
+// to CountLimit+1.
 func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]tip.Tip, int, error) {
 	if f.Holder == "" {
 		return nil, 0, errors.New("queue: no holder")
 	}
-	where := []string{"t.id IN (SELECT tip_id FROM tip_keys WHERE holder = ?)"}
+	// EXISTS, not IN: with IN, SQLite materialises every tip the holder can
+	// open and sorts them all before taking a page; with EXISTS it walks the
+	// newest tips in index order and stops after one page.
+	where := []string{"EXISTS (SELECT 1 FROM tip_keys k WHERE k.tip_id = t.id AND k.holder = ?)"}
 	args := []any{f.Holder}
 	for col, v := range map[string]string{"t.status": f.Status, "t.offer_id": f.OfferID, "t.category": f.Category, "t.assignee": f.Assignee} {
 		if v != "" {
@@ -53,8 +61,10 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]tip.Tip, int, error
 		where = append(where, "t.has_hits = 0")
 	}
 	cond := strings.Join(where, " AND ")
+	// Counting every match costs as much as the page itself many times
+	// over; the queue shows "more than 1,000" beyond CountLimit.
 	var total int
-	if err := s.read.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM tips t WHERE `+cond), args...).Scan(&total); err != nil {
+	if err := s.read.QueryRowContext(ctx, s.rebind(fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM tips t WHERE %s LIMIT %d) matches`, cond, CountLimit+1)), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("failed to count the queue: %w", err)
 	}
 	order := "t.received_at DESC, t.id"
