@@ -13,6 +13,12 @@ import (
 	"tipline/internal/screen/translit"
 )
 
+// calibrationFP is the false-positive rate the threshold must stay under on
+// the calibration half: the goal (2%) less a margin for the sampling error
+// between halves (about 0.2% at 2% over 5,600 names), which the plain goal
+// once exceeded on the test half.
+const calibrationFP = 0.0175
+
 var evalFull = flag.Bool("eval.full", false, "evaluate on every negative name, not one in ten")
 
 const yente = "../../../shared/data/eval/yente/"
@@ -95,18 +101,19 @@ func TestEvaluation(t *testing.T) {
 		}
 		return float64(fp) / float64(max(n, 1)), n
 	}
-	// Calibration: the highest recall on half 0 with under 2% false
-	// positives on half 0; ties go to the higher threshold.
-	bestTh, bestRecall := 0.0, -1.0
+	// Calibration: the highest recall on half 0 with false positives on
+	// half 0 under calibrationFP; ties go to the higher threshold.
+	bestTh, bestRecall, bestFP := 0.0, -1.0, 0.0
 	for th := 0.800; th <= 0.99; th += 0.005 {
-		if fp, _ := fpRate(th, 0); fp >= 0.02 {
+		fp, _ := fpRate(th, 0)
+		if fp >= calibrationFP {
 			continue
 		}
 		if r, _ := recall(pos, th, 0); r > bestRecall {
-			bestTh, bestRecall = th, r
+			bestTh, bestRecall, bestFP = th, r, fp
 		}
 	}
-	t.Logf("calibration half: best threshold %.3f (recall@10 %.4f); DefaultThreshold is %.3f", bestTh, bestRecall, screen.DefaultThreshold)
+	t.Logf("calibration half: best threshold %.3f (recall@10 %.4f, false positives %.4f); DefaultThreshold is %.3f", bestTh, bestRecall, bestFP, screen.DefaultThreshold)
 	th := screen.DefaultThreshold
 	bySet := map[string][]evalQuery{}
 	var sets []string
@@ -125,10 +132,10 @@ func TestEvaluation(t *testing.T) {
 	t.Logf("test half: ALL POSITIVES recall@10 %.4f over %d queries; false positives %.4f over %d names on no list", r, n, fp, nn)
 	ra, na := recall(all, th, 1)
 	t.Logf("test half: with the excluded classes recall@10 %.4f over %d queries", ra, na)
-	for _, x := range []float64{0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.92, 0.95} {
+	for _, x := range []float64{0.84, 0.85, 0.855, 0.86, 0.87, 0.88, 0.89, 0.9, 0.92, 0.95} {
 		r, _ := recall(pos, x, 1)
 		f, _ := fpRate(x, 1)
-		t.Logf("  threshold %.2f: recall@10 %.4f, false positives %.4f", x, r, f)
+		t.Logf("  threshold %.3f: recall@10 %.4f, false positives %.4f", x, r, f)
 	}
 	if *verboseMisses {
 		for _, q := range pos {

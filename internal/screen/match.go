@@ -14,7 +14,7 @@ import (
 // positives on the calibration half of the evaluation set, and is reported
 // on the other half (docs/screening.md, TestEvaluation). "Kim Jong Un"
 // against "Kim Jong Il" scores about 0.76, well below it.
-const DefaultThreshold = 0.87
+const DefaultThreshold = 0.855
 
 // DefaultLimit is the number of hits returned when Options.Limit is zero.
 const DefaultLimit = 10

@@ -102,7 +102,8 @@ func splitWords(text string) []word {
 	for _, line := range strings.Split(text, "\n") {
 		for _, f := range strings.Fields(line) {
 			t := strings.TrimRightFunc(f, func(r rune) bool { return unicode.IsPunct(r) && r != ')' })
-			stops := t != f
+			// An initial's dot ("Frank D. Lucas") does not end a name.
+			stops := t != f && !(f == t+"." && utf8.RuneCountInString(t) == 1)
 			t = strings.TrimLeftFunc(t, func(r rune) bool { return unicode.IsPunct(r) && r != '(' })
 			t = strings.Trim(t, "()")
 			if t == "" {
@@ -141,6 +142,7 @@ var stopWords = map[string]bool{
 var particles = map[string]bool{
 	"al": true, "el": true, "bin": true, "bint": true, "ibn": true, "abu": true, "de": true, "da": true,
 	"di": true, "van": true, "von": true, "der": true, "la": true, "le": true, "ul": true,
+	"den": true, "del": true, "dos": true, "das": true, "du": true, "des": true, "della": true, "y": true,
 }
 
 func (c *candidateSet) runs(words []word) {

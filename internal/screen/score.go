@@ -34,7 +34,7 @@ type tokenForm struct {
 // correspond before a partial name is scored this way at all, so that one
 // shared given name or surname is never enough.
 var (
-	missingWordCost = 0.25
+	missingWordCost = 0.2
 	minMatchedWords = 2
 )
 

@@ -41,10 +41,52 @@ func formSimilarity(x, y *form) float64 {
 	if x.joined == y.joined {
 		return 1
 	}
+	if len(x.tokens) <= maxPaired && len(y.tokens) <= maxPaired {
+		sum := pairedSum(x.tokens, y.tokens)
+		return (sum/float64(len(x.tokens)) + sum/float64(len(y.tokens))) / 2
+	}
 	return (mongeElkan(x.tokens, y.tokens) + mongeElkan(y.tokens, x.tokens)) / 2
 }
 
 const minWordSimilarity = 0.75
+
+// maxPaired is the longest name, in words, whose words are paired one to
+// one (pairedSum); longer names fall back to mongeElkan.
+const maxPaired = 8
+
+// pairedSum pairs the words of a and b one to one, best pairs first, and
+// sums the Jaro–Winkler similarities of the pairs at or above
+// minWordSimilarity. Unlike Monge–Elkan, one word cannot stand for two:
+// "Danielle Davis" is not "Daniel" twice over.
+func pairedSum(a, b []string) float64 {
+	var sims [maxPaired][maxPaired]float64
+	for i, s := range a {
+		for j, t := range b {
+			sims[i][j] = JaroWinkler(s, t)
+		}
+	}
+	var usedA, usedB [maxPaired]bool
+	sum := 0.0
+	for range min(len(a), len(b)) {
+		best, bi, bj := -1.0, 0, 0
+		for i := range a {
+			if usedA[i] {
+				continue
+			}
+			for j := range b {
+				if !usedB[j] && sims[i][j] > best {
+					best, bi, bj = sims[i][j], i, j
+				}
+			}
+		}
+		if best < minWordSimilarity {
+			break
+		}
+		usedA[bi], usedB[bj] = true, true
+		sum += best
+	}
+	return sum
+}
 
 // mongeElkan is the mean, over the words of a, of each word's best
 // Jaro–Winkler similarity to a word of b.
