@@ -94,11 +94,12 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 	}
 	cross := translit.HasHan(c.Analysis.Text) || translit.HasHangul(c.Analysis.Text) || translit.HasCyrillic(c.Analysis.Text)
 	cjk := translit.HasHan(c.Analysis.Text) || translit.HasHangul(c.Analysis.Text)
-	var romanised []string
+	var romanised [][2]string // flat and sorted forms of each Latin key
 	if cross {
 		for _, k := range c.Keys() {
 			if isLatin(k) {
-				romanised = append(romanised, k)
+				flat, sorted := flatForms(strings.Fields(k))
+				romanised = append(romanised, [2]string{flat, sorted})
 			}
 		}
 	}
@@ -110,14 +111,20 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 	best := map[int32]match{}
 	for _, cd := range cands {
 		a := &ix.aliases[cd.ai]
-		s := ix.score(&c, qw, qBare, a)
+		floor := threshold - 0.1
+		// The cross-script caps are cheap: apply them before scoring.
+		cap := 1.0
 		if cross && isLatin(a.c.Analysis.Text) {
-			s = min(s, crossScript(romanised, a))
+			cap = crossScript(romanised, a)
 			if cjk && len(a.words) > 0 && !syllablesAgree(qw, &a.words[0]) {
-				s = min(s, crossScriptFailed)
+				cap = min(cap, crossScriptFailed)
+			}
+			if cap < floor {
+				continue
 			}
 		}
-		if s < threshold-0.1 {
+		s := min(cap, ix.score(&c, qw, qBare, a))
+		if s < floor {
 			continue
 		}
 		if old, ok := best[a.entry]; !ok || s > old.score {
@@ -184,10 +191,10 @@ func withoutNumbers(tokens []string) *translit.Name {
 // any short Latin name with one matching syllable score high ("冠廷 美華 張"
 // against "ZHANG, Jian"); requiring the whole romanisation to agree removed
 // most false positives of the evaluation's Chinese and Korean negatives.
-func crossScript(romanised []string, a *alias) float64 {
+func crossScript(romanised [][2]string, a *alias) float64 {
 	best := 0.0
 	for _, k := range romanised {
-		flat, sorted := flatForms(strings.Fields(k))
+		flat, sorted := k[0], k[1]
 		lf, la := float64(len(flat)), float64(len(a.flat))
 		ratio := min(lf, la) / max(lf, la, 1) // a whole name must not hide in a part of one
 		best = max(best, ratio*max(translit.JaroWinkler(flat, a.flat), translit.JaroWinkler(sorted, a.sorted)))

@@ -36,11 +36,18 @@ func NameCandidates(text string, skip [][2]int) []string {
 	}
 	c := candidateSet{seen: map[string]bool{}}
 	words := splitWords(text)
-	if len(words) > 0 && len(words) <= maxWholeQuery && !strings.Contains(text, "\n") {
+	whole := len(words) > 0 && len(words) <= maxWholeQuery && !strings.Contains(text, "\n")
+	if whole && !isSentence(words) {
 		c.add(strings.TrimSpace(text))
+		whole = false
 	}
 	c.quoted(text)
 	c.runs(words)
+	if whole && len(c.out) == 0 {
+		// A sentence in which nothing looked like a name: try it whole
+		// after all ("ministry of land and maritime transportation").
+		c.add(strings.TrimSpace(text))
+	}
 	if len(words) > 3 {
 		// Only in a sentence: the words of a short Han or Hangul name
 		// ("은서 최") are a given name and a surname, and one syllable
@@ -49,6 +56,24 @@ func NameCandidates(text string, skip [][2]int) []string {
 	}
 	return c.out
 }
+
+// isSentence reports whether a short query reads as a sentence rather than
+// a name: two or more lower-case function words ("met", "to", "near") other
+// than those that join the parts of a company's name ("Bank of the DPRK").
+// Scoring a sentence whole against the lists finds nothing its names do not,
+// and was the slowest kind of query.
+func isSentence(words []word) bool {
+	n := 0
+	for _, w := range words {
+		if stopWords[w.text] && !nameConnectors[w.text] {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// nameConnectors are lower-case words inside names ("Bank of the DPRK").
+var nameConnectors = map[string]bool{"of": true, "the": true, "and": true, "for": true, "in": true}
 
 type candidateSet struct {
 	out  []string
