@@ -8,10 +8,11 @@ func Similarity(a, b string) float64 { return Compile(a).Similarity(Compile(b)) 
 // level (text with text, Latin key with Latin key, Korean key with Korean
 // key) and returns the best score, discounted for the coarser levels. Two
 // forms score 1 when equal, including when they differ only in spacing
-// ("song jin" and "songjin"); otherwise the score is the symmetric
-// Monge–Elkan mean of Jaro–Winkler similarities between their words, which
-// ignores word order ("Kim Jong Un" = "Jong Un Kim") and penalises missing
-// and extra words. Whole strings are not compared with Jaro–Winkler, since
+// ("song jin" and "songjin"); otherwise the words are paired one to one,
+// best pairs first, and the score is the mean of the pairs' Jaro–Winkler
+// similarities over the words of each name, averaged both ways (Monge–Elkan
+// for names of more than eight words). That ignores word order ("Kim Jong
+// Un" = "Jong Un Kim") and penalises missing and extra words. Whole strings are not compared with Jaro–Winkler, since
 // that scores "kimjongun" and "kimjongil" as near-equal.
 func (n Name) Similarity(m Name) float64 {
 	best := 0.0
@@ -145,7 +146,7 @@ func jaroWinkler[T byte | rune](ra, rb []T) float64 {
 		return 0
 	}
 	var fa, fb [64]bool
-	ma, mb := fa[:0], fb[:0]
+	var ma, mb []bool
 	if len(ra) <= len(fa) && len(rb) <= len(fb) {
 		ma, mb = fa[:len(ra)], fb[:len(rb)]
 	} else {

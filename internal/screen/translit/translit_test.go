@@ -26,6 +26,9 @@ func TestAnalyze(t *testing.T) {
 		{"SA'D ABD-AL-MAJID AL-FAISAL", "sad abdalmajid alfaisal", nil},
 		{"  RI   Je-son  ", "ri jeson", nil},
 		{"Straße", "strasse", nil},
+		{"TALOON COMANY", "taloon", []string{"comany"}},                                           // one typo in a legal form
+		{"LIMITED-LIABILITY COMPANY GARANT-SV", "garantsv", []string{"limitedliability company"}}, // hyphen-joined
+		{"Bio Corpoation", "bio", []string{"corpoation"}},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			a := Analyze(tc.in)
@@ -161,6 +164,7 @@ func TestSimilarity(t *testing.T) {
 		{"EMARAT KAVKAZ", "Эмират Кавказ", 0.9, 1},
 		// Different people.
 		{"Kim Jong Un", "Kim Jong Il", 0, 0.8},
+		{"Danielle Davis", "Daniel", 0, 0.8}, // one word cannot stand for two
 		{"John Smith", "Kim Jong Un", 0, 0.5},
 		{"Ivan Petrov", "Доку Умаров", 0, 0.5},
 	} {
