@@ -146,12 +146,11 @@ func jaroWinkler[T byte | rune](ra, rb []T) float64 {
 		return 0
 	}
 	var fa, fb [64]bool
-	var ma, mb []bool
-	if len(ra) <= len(fa) && len(rb) <= len(fb) {
-		ma, mb = fa[:len(ra)], fb[:len(rb)]
-	} else {
+	ma, mb := fa[:], fb[:]
+	if len(ra) > len(fa) || len(rb) > len(fb) {
 		ma, mb = make([]bool, len(ra)), make([]bool, len(rb))
 	}
+	ma, mb = ma[:len(ra)], mb[:len(rb)]
 	window := max(len(ra), len(rb))/2 - 1
 	window = max(window, 0)
 	matches := 0
