@@ -42,6 +42,7 @@ type indexedEntry struct {
 	e       *Entry
 	list    string // "the UN 1718 vessels list (2020-06-04)"
 	sameAs  []string
+	links   []link // the same ship or party in other entries, by sameAs order
 	version string // the list's date, for Hit.Version
 }
 

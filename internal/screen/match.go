@@ -87,6 +87,7 @@ func (ix *Index) Screen(query string, opt Options) Result {
 	for _, m := range ix.scanScript(query) {
 		keep(m.entry, ix.nameHit(m, ix.aliasText(m.alias)))
 	}
+	ix.addLinked(best, opt.Threshold, -1)
 	for _, h := range best {
 		if h.Score >= opt.Threshold {
 			res.Hits = append(res.Hits, h)

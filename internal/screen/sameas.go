@@ -1,8 +1,10 @@
 package screen
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // maxSameAs bounds a group of entries linked by one shared key: a key that
@@ -10,16 +12,68 @@ import (
 // reused) says nothing about identity.
 const maxSameAs = 6
 
+// link is one same-as link from an entry to another.
+type link struct {
+	entry int32
+	// why says what the two entries share ("the same IMO number", ...).
+	why string
+	// fixed is set when an identifier or document made the link; byName
+	// lists the pairs of aliases (this entry's, the other's) whose names
+	// did. The evaluation drops a link that only a held-out alias made.
+	fixed  bool
+	byName [][2]int32
+}
+
+// linkMember is an entry in a group that shares a key, with the alias
+// that carries the key (-1 for identifiers).
+type linkMember struct {
+	entry, alias int32
+}
+
 // linkSameAs records, for each entry, the other entries that are the same
-// ship or party: the same ship IMO, company IMO, MMSI or wallet address, or
-// the same strong name of the same kind in another source (for persons, only
-// when their dates of birth do not contradict each other). Links are direct,
-// never transitive, so one wrong link cannot chain two groups together.
+// ship or party:
+//   - the same ship IMO, company IMO, MMSI or wallet address;
+//   - persons: the same passport or national identity number (at least six
+//     letters and digits, one a digit) in different sources, with birth
+//     dates and nationalities that do not contradict, when no source gives
+//     the number to two of its entries (the UN lists two men with the same
+//     two passports); or the same strong name of at least two words, word order
+//     ignored ("NZEYIMANA, Stanislas" and "STANISLAS NZEYIMANA"), with a
+//     birth date in common and nationalities that do not contradict. A
+//     shared name alone never links two persons;
+//   - organisations and vessels: the same strong name of at least two words
+//     in another source.
+//
+// Links are direct, never transitive, so one wrong link cannot chain two
+// groups together.
 func (ix *Index) linkSameAs() {
-	groups := map[string][]int32{}
+	groups := map[string][]linkMember{}
+	add := func(key string, m linkMember) {
+		for _, o := range groups[key] {
+			if o == m {
+				return
+			}
+		}
+		groups[key] = append(groups[key], m)
+	}
 	for key, ents := range ix.ids {
 		if !strings.HasPrefix(key, string(IDCallSign)+":") {
-			groups[key] = ents
+			for _, ei := range ents {
+				add(key, linkMember{ei, -1})
+			}
+		}
+	}
+	for ei := range ix.entries {
+		e := ix.entries[ei].e
+		if e.Kind != KindPerson {
+			continue
+		}
+		for _, id := range e.Identifiers {
+			if id.Type == IDPassport || id.Type == IDNationalID {
+				if v := documentKey(id.Value); v != "" {
+					add("document:"+v, linkMember{int32(ei), -1})
+				}
+			}
 		}
 	}
 	for ai := range ix.aliases {
@@ -29,52 +83,262 @@ func (ix *Index) linkSameAs() {
 		if n.Quality == NameWeakAlias || len(a.c.Analysis.Tokens) < 2 {
 			continue
 		}
-		key := "name:" + string(e.Kind) + ":" + a.c.Analysis.Text
-		groups[key] = appendUnique(groups[key], a.entry)
+		text := a.c.Analysis.Text
+		if e.Kind == KindPerson {
+			words := strings.Fields(text)
+			slices.Sort(words)
+			text = strings.Join(words, " ")
+		}
+		add("name:"+string(e.Kind)+":"+text, linkMember{a.entry, int32(ai)})
 	}
-	links := make([]map[int32]bool, len(ix.entries))
-	for key, ents := range groups {
+	links := make([]map[int32]*link, len(ix.entries))
+	for key, ms := range groups {
+		ents := map[int32]bool{}
+		for _, m := range ms {
+			ents[m.entry] = true
+		}
 		if len(ents) < 2 || len(ents) > maxSameAs {
 			continue
 		}
-		byName := strings.HasPrefix(key, "name:")
-		for _, a := range ents {
-			for _, b := range ents {
-				if a == b {
+		kind, _, _ := strings.Cut(key, ":")
+		if kind == "document" && sourceRepeats(ix, ms) {
+			continue
+		}
+		for _, x := range ms {
+			for _, y := range ms {
+				if x.entry == y.entry {
 					continue
 				}
-				ea, eb := ix.entries[a].e, ix.entries[b].e
-				if byName && (ea.Source == eb.Source || !datesAgree(ea, eb)) {
-					continue
+				ea, eb := ix.entries[x.entry].e, ix.entries[y.entry].e
+				var why string
+				switch {
+				case kind == "document":
+					if !datesAgree(ea, eb) || !nationalitiesAgree(ea, eb) {
+						continue
+					}
+					why = "the same passport or identity number"
+				case kind == "name" && ea.Kind == KindPerson:
+					if !datesShared(ea, eb) || !nationalitiesAgree(ea, eb) {
+						continue
+					}
+					why = "the same name and date of birth"
+				case kind == "name":
+					if ea.Source == eb.Source {
+						continue
+					}
+					why = "the same name"
+				default:
+					why = "the same " + identifierWords(kind)
 				}
-				if links[a] == nil {
-					links[a] = map[int32]bool{}
+				if links[x.entry] == nil {
+					links[x.entry] = map[int32]*link{}
 				}
-				links[a][b] = true
+				l := links[x.entry][y.entry]
+				if l == nil {
+					l = &link{entry: y.entry, why: why}
+					links[x.entry][y.entry] = l
+				}
+				if kind == "name" {
+					l.byName = append(l.byName, [2]int32{x.alias, y.alias})
+				} else if !l.fixed {
+					l.fixed, l.why = true, why
+				}
 			}
 		}
 	}
-	for i, l := range links {
-		for b := range l {
-			ix.entries[i].sameAs = append(ix.entries[i].sameAs, ix.entries[b].e.Key())
+	for i, ls := range links {
+		for _, l := range ls {
+			ix.entries[i].links = append(ix.entries[i].links, *l)
 		}
-		slices.Sort(ix.entries[i].sameAs)
+		slices.SortFunc(ix.entries[i].links, func(a, b link) int {
+			return strings.Compare(ix.entries[a.entry].e.Key(), ix.entries[b.entry].e.Key())
+		})
+		for _, l := range ix.entries[i].links {
+			ix.entries[i].sameAs = append(ix.entries[i].sameAs, ix.entries[l.entry].e.Key())
+		}
 	}
 }
 
-// datesAgree reports whether two entries' birth dates allow them to be one
-// person: either side gives none, or one date is a prefix of another
-// ("1964" and "1964-03-12").
-func datesAgree(a, b *Entry) bool {
-	if len(a.BirthDates) == 0 || len(b.BirthDates) == 0 {
-		return true
+// sourceRepeats reports whether two of the group's entries are from the
+// same source.
+func sourceRepeats(ix *Index, ms []linkMember) bool {
+	seen := map[Source]int32{}
+	for _, m := range ms {
+		ei := m.entry
+		src := ix.entries[ei].e.Source
+		if o, ok := seen[src]; ok && o != ei {
+			return true
+		}
+		seen[src] = ei
 	}
+	return false
+}
+
+// heldOut reports whether the link exists only through alias ai.
+func (l *link) heldOut(ai int32) bool {
+	if l.fixed {
+		return false
+	}
+	for _, p := range l.byName {
+		if p[0] != ai && p[1] != ai {
+			return false
+		}
+	}
+	return true
+}
+
+// identifierWords names an identifier key's type for an explanation.
+func identifierWords(typ string) string {
+	switch IDType(typ) {
+	case IDIMO:
+		return "IMO number"
+	case IDCompanyIMO:
+		return "company IMO number"
+	case IDMMSI:
+		return "MMSI"
+	}
+	return "wallet address"
+}
+
+// documentKey is a passport or identity number in comparison form: letters
+// and digits only, upper case; empty when it is too short or has no digit
+// to identify anyone.
+func documentKey(v string) string {
+	k := strings.Map(func(r rune) rune {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return unicode.ToUpper(r)
+		}
+		return -1
+	}, v)
+	if len(k) < 6 || strings.IndexFunc(k, unicode.IsDigit) < 0 {
+		return ""
+	}
+	return k
+}
+
+// datesAgree reports whether two entries' birth dates allow them to be one
+// person: either side gives none, or they share one (datesShared).
+func datesAgree(a, b *Entry) bool {
+	return len(a.BirthDates) == 0 || len(b.BirthDates) == 0 || datesShared(a, b)
+}
+
+// datesShared reports whether the entries give a birth date in common: one
+// date is a prefix of another ("1964" and "1964-03-12"), ignoring the
+// approximate marker ("1968~"); a range ("1973-01-01/1973-12-31") counts by
+// its year.
+func datesShared(a, b *Entry) bool {
 	for _, x := range a.BirthDates {
 		for _, y := range b.BirthDates {
-			if strings.HasPrefix(x, y) || strings.HasPrefix(y, x) {
+			x, y := birthDateForm(x), birthDateForm(y)
+			if x != "" && y != "" && (strings.HasPrefix(x, y) || strings.HasPrefix(y, x)) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+func birthDateForm(d string) string {
+	d = strings.TrimSuffix(d, "~")
+	if from, to, ok := strings.Cut(d, "/"); ok {
+		if len(from) >= 4 && len(to) >= 4 && from[:4] == to[:4] {
+			return from[:4]
+		}
+		return ""
+	}
+	return d
+}
+
+// nationalitiesAgree reports whether two entries' nationalities allow them
+// to be one person: either side gives none, or two of them share a
+// distinctive word, one a prefix of the other ("Syria" and "Syrian Arab
+// Republic", "Tanzania" and "United Republic of Tanzania").
+func nationalitiesAgree(a, b *Entry) bool {
+	if len(a.Nationalities) == 0 || len(b.Nationalities) == 0 {
+		return true
+	}
+	for _, x := range a.Nationalities {
+		for _, y := range b.Nationalities {
+			for _, wx := range countryWords(x) {
+				for _, wy := range countryWords(y) {
+					if strings.HasPrefix(wx, wy) || strings.HasPrefix(wy, wx) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// countryWords are the words of a country name that tell it from others.
+func countryWords(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		switch w {
+		case "republic", "democratic", "people", "peoples", "state", "states", "united", "islamic",
+			"federation", "arab", "kingdom", "the", "and", "of", "plurinational", "federal":
+			continue
+		}
+		if len(w) >= 4 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// addLinked adds to best, beside each hit at or above threshold, the
+// entries linked to it as the same ship or party, at the hit's score and
+// with a why that names the link: an analyst sees every listing of the
+// party, and a listing whose own names were not matched is not missed.
+// Links are followed one step only. A link made only through alias
+// heldOut is not followed (-1 follows all; see NameHitsHoldingOut).
+func (ix *Index) addLinked(best map[int32]Hit, threshold float64, heldOut int32) {
+	var add []Hit
+	var to []int32
+	for ei, h := range best {
+		if h.Score < threshold {
+			continue
+		}
+		for _, l := range ix.entries[ei].links {
+			if heldOut >= 0 && l.heldOut(heldOut) {
+				continue
+			}
+			if old, ok := best[l.entry]; ok && old.Score >= h.Score {
+				continue
+			}
+			ie := &ix.entries[l.entry]
+			lh := ix.baseHit(ie)
+			lh.Matched, lh.Score = h.Matched, h.Score
+			lh.Why = fmt.Sprintf("same %s as %s:%s %s (%s): %s", kindNoun(ie.e.Kind), h.Source, h.ID, h.Name, l.why, h.Why)
+			add, to = append(add, lh), append(to, l.entry)
+		}
+	}
+	for i, h := range add {
+		if old, ok := best[to[i]]; !ok || h.Score > old.Score {
+			best[to[i]] = h
+		}
+	}
+}
+
+func kindNoun(k Kind) string {
+	switch k {
+	case KindPerson:
+		return "person"
+	case KindVessel:
+		return "ship"
+	}
+	return "organisation"
+}
+
+// sameAsWithout is an entry's sameAs less the links made only through
+// alias heldOut.
+func (ix *Index) sameAsWithout(ei, heldOut int32) []string {
+	var out []string
+	for _, l := range ix.entries[ei].links {
+		if !l.heldOut(heldOut) {
+			out = append(out, ix.entries[l.entry].e.Key())
+		}
+	}
+	return out
 }
