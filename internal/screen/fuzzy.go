@@ -49,7 +49,7 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 				continue
 			}
 			seen[w] = true
-			if p, ok := ix.tokens[w]; ok {
+			if p, ok := ix.tokens[w]; ok && !allSkipped(p, skip) {
 				if len(p) <= maxPosting {
 					wt := ix.idf(len(p))
 					for _, ai := range p {
@@ -60,7 +60,7 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 			}
 			for _, v := range ix.nearWords(w) {
 				p := ix.tokens[v]
-				if len(p) > maxPosting {
+				if len(p) > maxPosting || allSkipped(p, skip) {
 					continue
 				}
 				wt := 0.7 * ix.idf(len(p))
@@ -136,6 +136,22 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 		out = append(out, m)
 	}
 	return out
+}
+
+// allSkipped reports whether skip hides every alias of a posting list: a
+// word only a held-out alias carries is, for the query, a word in no
+// posting list, so its near words are looked up as they would be had the
+// alias never been indexed.
+func allSkipped(p []int32, skip skipFunc) bool {
+	if skip == nil {
+		return false
+	}
+	for _, ai := range p {
+		if !skip(ai) {
+			return false
+		}
+	}
+	return true
 }
 
 // crossScriptFailed caps the score of a Han or Hangul query against a Latin
