@@ -28,8 +28,9 @@ func Normalize(s string) string { return Analyze(s).Text }
 //     е; other scripts keep their marks, since there they change the letter
 //     (й is not и);
 //   - hyphens and apostrophes removed so the parts join ("Song-jin",
-//     "Sa'd" → "songjin", "sad"); other punctuation and symbols separate
-//     words; runs of spaces collapse;
+//     "Sa'd" → "songjin", "sad"), except a hyphen next to a legal form,
+//     which separates ("Tamas-Company" → "tamas"); other punctuation and
+//     symbols separate words; runs of spaces collapse;
 //   - legal-form words (co, ltd, corporation, trading, jsc, ooo, 有限公司,
 //     주식회사, общество с ограниченной ответственностью…) and a leading
 //     vessel prefix (m/v, mv, mt, m.t., s.s.…) removed and listed in Removed,
@@ -101,16 +102,20 @@ func isJoiner(r rune) bool {
 func tokenize(s string) []string {
 	var tokens []string
 	var cur strings.Builder
+	var hyphens []int // byte offsets in cur where a hyphen joined two parts
 	flush := func() {
 		if cur.Len() > 0 {
-			tokens = append(tokens, cur.String())
+			tokens = append(tokens, splitHyphenLegalForm(cur.String(), hyphens)...)
 			cur.Reset()
 		}
+		hyphens = hyphens[:0]
 	}
 	for _, r := range s {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
 			cur.WriteRune(r)
+		case isHyphen(r) && cur.Len() > 0:
+			hyphens = append(hyphens, cur.Len())
 		case isJoiner(r):
 		case (r == '/' || r == '.') && cur.Len() > 0 && cur.Len() <= 4:
 			cur.WriteRune(r)
@@ -132,6 +137,60 @@ func tokenize(s string) []string {
 		if t != "" {
 			out = append(out, t)
 		}
+	}
+	return out
+}
+
+func isHyphen(r rune) bool { return r == '-' || r == '‐' || r == '‑' }
+
+// hyphenLegalForms are the legal-form words that a hyphen may glue to a
+// name ("TAMAS-COMPANY", "AKVAMARIN-LIMITED LIABILITY COMPANY",
+// "OOO-AGRO-REGION"): there the hyphen separates, so that the legal form
+// can be removed. Short forms that begin ordinary words ("co-operative",
+// "ao", "ag") are left out.
+var hyphenLegalForms = map[string]bool{
+	"company": true, "corporation": true, "limited": true, "trading": true, "ltd": true,
+	"llc": true, "jsc": true, "cjsc": true, "ojsc": true, "pjsc": true, "ooo": true,
+	"zao": true, "oao": true, "pao": true, "inc": true, "gmbh": true, "plc": true,
+	"sa": true,
+}
+
+// splitHyphenLegalForm splits a hyphen-joined word at the hyphens next to
+// a legal-form part, and joins the other parts as before ("rt-inform-
+// limited" → "rtinform", "limited").
+func splitHyphenLegalForm(w string, hyphens []int) []string {
+	if len(hyphens) == 0 {
+		return []string{w}
+	}
+	var parts []string
+	prev := 0
+	for _, h := range hyphens {
+		parts = append(parts, w[prev:h])
+		prev = h
+	}
+	parts = append(parts, w[prev:])
+	legal := false
+	for _, p := range parts {
+		legal = legal || hyphenLegalForms[p]
+	}
+	if !legal {
+		return []string{w}
+	}
+	var out []string
+	var cur strings.Builder
+	for _, p := range parts {
+		if hyphenLegalForms[p] {
+			if cur.Len() > 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+			}
+			out = append(out, p)
+			continue
+		}
+		cur.WriteString(p)
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
 	}
 	return out
 }

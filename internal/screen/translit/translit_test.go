@@ -26,8 +26,11 @@ func TestAnalyze(t *testing.T) {
 		{"SA'D ABD-AL-MAJID AL-FAISAL", "sad abdalmajid alfaisal", nil},
 		{"  RI   Je-son  ", "ri jeson", nil},
 		{"Straße", "strasse", nil},
-		{"TALOON COMANY", "taloon", []string{"comany"}},                                           // one typo in a legal form
-		{"LIMITED-LIABILITY COMPANY GARANT-SV", "garantsv", []string{"limitedliability company"}}, // hyphen-joined
+		{"TALOON COMANY", "taloon", []string{"comany"}},                                            // one typo in a legal form
+		{"LIMITED-LIABILITY COMPANY GARANT-SV", "garantsv", []string{"limited liability company"}}, // a hyphen next to a legal form separates
+		{"TAMAS-COMPANY", "tamas", []string{"company"}},
+		{"OOO-AGRO-REGION", "agroregion", []string{"ooo"}},
+		{"Co-operative Bank", "cooperative bank", nil},
 		{"Bio Corpoation", "bio", []string{"corpoation"}},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
