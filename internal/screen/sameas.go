@@ -130,22 +130,11 @@ func (ix *Index) linkSameAs() {
 				default:
 					why = "the same " + identifierWords(kind)
 				}
-				if links[x.entry] == nil {
-					links[x.entry] = map[int32]*link{}
-				}
-				l := links[x.entry][y.entry]
-				if l == nil {
-					l = &link{entry: y.entry, why: why}
-					links[x.entry][y.entry] = l
-				}
-				if kind == "name" {
-					l.byName = append(l.byName, [2]int32{x.alias, y.alias})
-				} else if !l.fixed {
-					l.fixed, l.why = true, why
-				}
+				addLink(links, x, y, why)
 			}
 		}
 	}
+	ix.linkPartialNames(links)
 	for i, ls := range links {
 		for _, l := range ls {
 			ix.entries[i].links = append(ix.entries[i].links, *l)
@@ -157,6 +146,114 @@ func (ix *Index) linkSameAs() {
 			ix.entries[i].sameAs = append(ix.entries[i].sameAs, ix.entries[l.entry].e.Key())
 		}
 	}
+}
+
+// addLink records that x's entry is y's, for the reason why; a link made
+// by names (both aliases set) keeps the pair of aliases.
+func addLink(links []map[int32]*link, x, y linkMember, why string) {
+	if links[x.entry] == nil {
+		links[x.entry] = map[int32]*link{}
+	}
+	l := links[x.entry][y.entry]
+	if l == nil {
+		l = &link{entry: y.entry, why: why}
+		links[x.entry][y.entry] = l
+	}
+	if x.alias >= 0 && y.alias >= 0 {
+		l.byName = append(l.byName, [2]int32{x.alias, y.alias})
+	} else if !l.fixed {
+		l.fixed, l.why = true, why
+	}
+}
+
+// maxPartialGroup bounds the persons born in one year who share one word
+// of a name, among which partial names are compared pairwise.
+const maxPartialGroup = 40
+
+// linkPartialNames links persons when the words of one's strong name are
+// all in one of the other's ("KAKAR, Saleh Mohammad" and "SALEH MOHAMMAD
+// KAKAR AKHTAR MUHAMMAD"), they share a birth date and their nationalities
+// do not contradict: the lists often give one source's name in full and the
+// other's shortened. The shorter name needs three words, or two when the
+// shared date is a full day.
+func (ix *Index) linkPartialNames(links []map[int32]*link) {
+	groups := map[string][]int32{}
+	for ai := range ix.aliases {
+		a := &ix.aliases[ai]
+		e := ix.entries[a.entry].e
+		if e.Kind != KindPerson || e.Names[a.name].Quality == NameWeakAlias || len(a.c.Analysis.Tokens) < 2 {
+			continue
+		}
+		for _, d := range e.BirthDates {
+			year := birthDateForm(d)
+			if len(year) < 4 {
+				continue
+			}
+			for _, w := range a.c.Analysis.Tokens {
+				k := year[:4] + ":" + w
+				if g := groups[k]; len(g) == 0 || g[len(g)-1] != int32(ai) {
+					groups[k] = append(g, int32(ai))
+				}
+			}
+		}
+	}
+	for _, g := range groups {
+		if len(g) < 2 || len(g) > maxPartialGroup {
+			continue
+		}
+		for _, x := range g {
+			for _, y := range g {
+				ax, ay := &ix.aliases[x], &ix.aliases[y]
+				if ax.entry == ay.entry || len(ax.c.Analysis.Tokens) > len(ay.c.Analysis.Tokens) {
+					continue
+				}
+				if links[ax.entry] != nil && links[ax.entry][ay.entry] != nil {
+					continue
+				}
+				ea, eb := ix.entries[ax.entry].e, ix.entries[ay.entry].e
+				if !wordsWithin(ax.c.Analysis.Tokens, ay.c.Analysis.Tokens) || !nationalitiesAgree(ea, eb) {
+					continue
+				}
+				full := fullDateShared(ea, eb)
+				if !full && (len(ax.c.Analysis.Tokens) < 3 || !datesShared(ea, eb)) {
+					continue
+				}
+				why := "one's name within the other's, and the same date of birth"
+				addLink(links, linkMember{ax.entry, x}, linkMember{ay.entry, y}, why)
+				addLink(links, linkMember{ay.entry, y}, linkMember{ax.entry, x}, why)
+			}
+		}
+	}
+}
+
+// wordsWithin reports whether every word of a is a distinct word of b.
+func wordsWithin(a, b []string) bool {
+	used := make([]bool, len(b))
+	for _, w := range a {
+		found := false
+		for j, v := range b {
+			if !used[j] && v == w {
+				used[j], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// fullDateShared reports whether the entries give the same full birth date.
+func fullDateShared(a, b *Entry) bool {
+	for _, x := range a.BirthDates {
+		for _, y := range b.BirthDates {
+			if x, y := strings.TrimSuffix(x, "~"), strings.TrimSuffix(y, "~"); len(x) == 10 && x == y {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sourceRepeats reports whether two of the group's entries are from the

@@ -28,11 +28,13 @@ func TestSameAsLinks(t *testing.T) {
 		person(screen.SourceUN, "CDi.026", []string{"STANISLAS NZEYIMANA", "Bigaruka Izuba"}, []string{"1966-08-28"}),
 		person(screen.SourceUN, "QDi.057", []string{"IBRAHIM ALI ABU BAKR TANTOUSH"}, []string{"1966-02-02"}, passport),
 		person(screen.SourceUN, "QDi.900", []string{"AHMED HASSAN OMAR"}, nil),
+		person(screen.SourceUN, "TAi.149", []string{"SALEH MOHAMMAD KAKAR AKHTAR MUHAMMAD"}, []string{"1962~", "1961"}),
 	}}
 	ofac := &screen.List{Source: screen.SourceOFAC, Entries: []screen.Entry{
 		person(screen.SourceOFAC, "11391", []string{"NZEYIMANA, Stanislas"}, []string{"1966"}),
 		person(screen.SourceOFAC, "7150", []string{"AL-LIBI, Abd al-Muhsin"}, []string{"1966"}, passport),
 		person(screen.SourceOFAC, "9900", []string{"OMAR, Ahmed Hassan"}, nil),
+		person(screen.SourceOFAC, "12293", []string{"KAKAR, Saleh Mohammad"}, []string{"1962"}),
 	}}
 	ix := screen.NewIndex(un, ofac)
 	r := ix.Screen("Bigaruka Izuba", screen.Options{})
@@ -50,6 +52,10 @@ func TestSameAsLinks(t *testing.T) {
 	}
 	if h := ix.Screen("Abd al-Muhsin al-Libi", screen.Options{}).Hits; len(h) != 2 {
 		t.Errorf("a shared passport number links the listings: hits %+v", h)
+	}
+	// A three-word name within a longer one, born the same year.
+	if h := ix.Screen("Kakar Saleh Mohammad", screen.Options{}).Hits; len(h) != 2 || !slices.Contains(h[0].SameAs, "ofac:12293") && !slices.Contains(h[0].SameAs, "un:TAi.149") {
+		t.Errorf("a name within the other's, same birth year: hits %+v", h)
 	}
 	// The same name with no date of birth or document is not a link.
 	for _, h := range ix.Screen("Ahmed Hassan Omar", screen.Options{}).Hits {
