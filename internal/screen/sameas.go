@@ -22,6 +22,9 @@ type link struct {
 	// did. The evaluation drops a link that only a held-out alias made.
 	fixed  bool
 	byName [][2]int32
+	// minPairs is how many of byName must stand for the link to stand
+	// (0 means one).
+	minPairs int
 }
 
 // linkMember is an entry in a group that shares a key, with the alias
@@ -42,7 +45,7 @@ type linkMember struct {
 //     birth date in common and nationalities that do not contradict. A
 //     shared name alone never links two persons;
 //   - organisations and vessels: the same strong name of at least two words
-//     in another source.
+//     in another source, or two or more such names, weak aliases included.
 //
 // Links are direct, never transitive, so one wrong link cannot chain two
 // groups together.
@@ -80,7 +83,13 @@ func (ix *Index) linkSameAs() {
 		a := &ix.aliases[ai]
 		e := ix.entries[a.entry].e
 		n := e.Names[a.name]
-		if n.Quality == NameWeakAlias || len(a.c.Analysis.Tokens) < 2 {
+		if len(a.c.Analysis.Tokens) < 2 {
+			continue
+		}
+		if e.Kind != KindPerson {
+			add("shared:"+string(e.Kind)+":"+a.c.Analysis.Text, linkMember{a.entry, int32(ai)})
+		}
+		if n.Quality == NameWeakAlias {
 			continue
 		}
 		text := a.c.Analysis.Text
@@ -92,6 +101,9 @@ func (ix *Index) linkSameAs() {
 		add("name:"+string(e.Kind)+":"+text, linkMember{a.entry, int32(ai)})
 	}
 	links := make([]map[int32]*link, len(ix.entries))
+	// shared collects, for organisations and vessels in different sources,
+	// the pairs of aliases with the same name, weak aliases included.
+	shared := map[[2]int32][][2]int32{}
 	for key, ms := range groups {
 		ents := map[int32]bool{}
 		for _, m := range ms {
@@ -102,6 +114,19 @@ func (ix *Index) linkSameAs() {
 		}
 		kind, _, _ := strings.Cut(key, ":")
 		if kind == "document" && sourceRepeats(ix, ms) {
+			continue
+		}
+		if kind == "shared" {
+			for _, x := range ms {
+				for _, y := range ms {
+					if x.entry != y.entry && ix.entries[x.entry].e.Source != ix.entries[y.entry].e.Source {
+						k := [2]int32{x.entry, y.entry}
+						if _, ok := shared[k]; !ok || !slices.ContainsFunc(shared[k], func(p [2]int32) bool { return ix.aliases[p[0]].c.Analysis.Text == ix.aliases[x.alias].c.Analysis.Text }) {
+							shared[k] = append(shared[k], [2]int32{x.alias, y.alias})
+						}
+					}
+				}
+			}
 			continue
 		}
 		for _, x := range ms {
@@ -133,6 +158,19 @@ func (ix *Index) linkSameAs() {
 				addLink(links, x, y, why)
 			}
 		}
+	}
+	// Two organisations or ships in different sources that share two or
+	// more names, weak aliases included, are one: OFAC's sdn.csv gives its
+	// a.k.a.s as weak aliases only, so the UN's "ISLAMIC STATE IN IRAQ AND
+	// THE LEVANT - LIBYA" meets OFAC's entry only there.
+	for k, pairs := range shared {
+		if len(pairs) < minSharedNames || links[k[0]] != nil && links[k[0]][k[1]] != nil {
+			continue
+		}
+		for _, p := range pairs {
+			addLink(links, linkMember{k[0], p[0]}, linkMember{k[1], p[1]}, "two or more of the same names")
+		}
+		links[k[0]][k[1]].minPairs = minSharedNames
 	}
 	ix.linkPartialNames(links)
 	for i, ls := range links {
@@ -276,13 +314,18 @@ func (l *link) heldOut(ai int32) bool {
 	if l.fixed {
 		return false
 	}
+	left := 0
 	for _, p := range l.byName {
 		if p[0] != ai && p[1] != ai {
-			return false
+			left++
 		}
 	}
-	return true
+	return left < max(1, l.minPairs)
 }
+
+// minSharedNames is how many names, weak aliases included, two
+// organisations or ships in different sources must share to be linked.
+const minSharedNames = 2
 
 // identifierWords names an identifier key's type for an explanation.
 func identifierWords(typ string) string {

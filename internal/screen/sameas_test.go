@@ -64,3 +64,36 @@ func TestSameAsLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestSameAsSharedNames links organisations in two sources that share two
+// names, weak aliases included, and not on one shared name.
+func TestSameAsSharedNames(t *testing.T) {
+	org := func(src screen.Source, id string, names ...string) screen.Entry {
+		e := screen.Entry{Source: src, ID: id, Kind: screen.KindOrganization}
+		for i, n := range names {
+			q := screen.NameWeakAlias
+			if i == 0 {
+				q = screen.NamePrimary
+			}
+			e.Names = append(e.Names, screen.Name{Text: n, Quality: q, Script: "Latin"})
+		}
+		return e
+	}
+	un := &screen.List{Source: screen.SourceUN, Entries: []screen.Entry{
+		org(screen.SourceUN, "QDe.165", "ISLAMIC STATE IN IRAQ AND THE LEVANT - LIBYA", "Wilayat Tarablus", "Wilayat Al-Tarablus"),
+		org(screen.SourceUN, "QDe.900", "NORTHERN STAR GROUP", "Blue Horizon Trading"),
+	}}
+	ofac := &screen.List{Source: screen.SourceOFAC, Entries: []screen.Entry{
+		org(screen.SourceOFAC, "19890", "ISLAMIC STATE OF IRAQ AND ASH-SHAM IN LIBYA", "WILAYAT TARABLUS", "WILAYAT AL-TARABLUS"),
+		org(screen.SourceOFAC, "9901", "SOUTHERN CROSS GROUP", "BLUE HORIZON TRADING"),
+	}}
+	ix := screen.NewIndex(un, ofac)
+	if h := ix.Screen("ISLAMIC STATE OF IRAQ AND ASH-SHAM IN LIBYA", screen.Options{}).Hits; len(h) != 2 || !slices.Contains(h[0].SameAs, "un:QDe.165") {
+		t.Errorf("two shared names: hits %+v", h)
+	}
+	for _, h := range ix.Screen("Southern Cross Group", screen.Options{}).Hits {
+		if len(h.SameAs) > 0 {
+			t.Errorf("%s:%s linked on one shared weak name: %v", h.Source, h.ID, h.SameAs)
+		}
+	}
+}
