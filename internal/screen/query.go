@@ -116,9 +116,10 @@ func (c *candidateSet) quoted(text string) {
 
 // word is one whitespace-separated word with the punctuation that ended it.
 type word struct {
-	text  string // without surrounding punctuation
-	stops bool   // followed by punctuation that ends a name (",", ".", ";")
-	gap   bool   // preceded by a blanked identifier or a line break
+	text    string // without surrounding punctuation
+	stops   bool   // followed by punctuation that ends a name (",", ".", ";")
+	gap     bool   // preceded by a blanked identifier or a line break
+	initial bool   // one letter and a dot ("A." in "John A. Yarmuth")
 }
 
 func splitWords(text string) []word {
@@ -128,7 +129,8 @@ func splitWords(text string) []word {
 		for _, f := range strings.Fields(line) {
 			t := strings.TrimRightFunc(f, func(r rune) bool { return unicode.IsPunct(r) && r != ')' })
 			// An initial's dot ("Frank D. Lucas") does not end a name.
-			stops := t != f && !(f == t+"." && utf8.RuneCountInString(t) == 1)
+			initial := f == t+"." && utf8.RuneCountInString(t) == 1
+			stops := t != f && !initial
 			t = strings.TrimLeftFunc(t, func(r rune) bool { return unicode.IsPunct(r) && r != '(' })
 			t = strings.Trim(t, "()")
 			if t == "" {
@@ -137,7 +139,7 @@ func splitWords(text string) []word {
 				}
 				continue
 			}
-			out = append(out, word{text: t, stops: stops, gap: gap})
+			out = append(out, word{text: t, stops: stops, gap: gap, initial: initial && t == f[:len(t)]})
 			gap = false
 		}
 		gap = true
@@ -189,7 +191,8 @@ func (c *candidateSet) runs(words []word) {
 		}
 		first, _ := firstRune(w.text)
 		switch {
-		case stopWords[lower] && !(afterVessel > 0 && len(run) == 0):
+		case stopWords[lower] && !(afterVessel > 0 && len(run) == 0) && !(w.initial && len(run) > 0):
+			// "A." after a name word is an initial, not the article.
 			flush()
 		case unicode.IsUpper(first) && !vesselWords[lower]:
 			run = append(run, w.text)

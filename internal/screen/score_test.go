@@ -30,6 +30,7 @@ func TestScoringRules(t *testing.T) {
 		{"김정은", "ofac:20157", true},                   // Kim Jong Un
 		{"은정 김", "ofac:20157", false},                 // Eun Jeong Kim: the same syllables, not the same name
 		{"Frank D. Lucas", "", false},                 // an initial does not split a name into "Lucas"
+		{"John A. Yarmuth", "", false},                // nor the initial "A." (not the article) into "John"
 	} {
 		if tc.key == "" {
 			if r := ix.Screen(tc.query, screen.Options{}); len(r.Hits) != 0 {
