@@ -130,7 +130,9 @@ func splitWords(text string) []word {
 			t := strings.TrimRightFunc(f, func(r rune) bool { return unicode.IsPunct(r) && r != ')' })
 			// An initial's dot ("Frank D. Lucas") does not end a name.
 			initial := f == t+"." && utf8.RuneCountInString(t) == 1
-			stops := t != f && !initial
+			// Quotes and brackets around a nickname ("Robert C. \"Bobby\"
+			// Scott") do not end a name; a comma, stop or colon does.
+			stops := strings.ContainsAny(f[len(t):], ",.;:!?") && !initial
 			t = strings.TrimLeftFunc(t, func(r rune) bool { return unicode.IsPunct(r) && r != '(' })
 			t = strings.Trim(t, "()")
 			if t == "" {
