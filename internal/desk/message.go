@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -24,28 +23,18 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 	}
 	var text string
 	var files []tip.File
-	var staged []string
-	committed := false
-	defer func() {
-		if !committed {
-			s.store.DeleteStaged(context.WithoutCancel(ctx), staged...)
-		}
-	}()
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 		up, err := upload.Read(w, r, s.store, key.Recipient(), s.cfg.MaxBytes)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		staged = up.BlobIDs()
+		defer up.Discard(ctx)
 		text = up.Fields.Get("message")
-		var keep []string
-		files, keep, _, err = upload.Process(ctx, s.store, up.Files, key, upload.Choices{OthersAsIs: true})
-		if err != nil {
+		if files, _, err = up.Process(ctx, key, upload.Choices{OthersAsIs: true}); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		staged = keep // cleaned copies replace the raw ones, which Process deleted
 	} else {
 		r.Body = http.MaxBytesReader(w, r.Body, 2*tip.MaxMessageBytes)
 		text = r.PostFormValue("message")
@@ -62,11 +51,10 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := &tip.Message{ID: tip.NewID(), TipID: id, Author: tip.AuthorDesk, CreatedAt: time.Now()}
-	if err := s.store.AddMessage(ctx, m, body, staged); err != nil {
+	if err := s.store.AddMessage(ctx, m, body, upload.BlobIDs(files)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	committed = true
 	if err := s.record(ctx, sess, "tip.message", id, "message "+m.ID); err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -25,21 +24,14 @@ func (s *Server) statusMessage(w http.ResponseWriter, r *http.Request, lang stri
 		s.fail(w, lang, err)
 		return
 	}
-	staged := up.BlobIDs()
-	committed := false
-	defer func() {
-		if !committed {
-			s.store.DeleteStaged(context.WithoutCancel(ctx), staged...)
-		}
-	}()
+	defer up.Discard(ctx)
 	text := strings.TrimSpace(up.Fields.Get("message"))
-	files, keep, fileErrs, err := upload.Process(ctx, s.store, up.Files, key, upload.Choices{
+	files, fileErrs, err := up.Process(ctx, key, upload.Choices{
 		KeepMetadata: checked(up.Fields, "keep_metadata"), OthersAsIs: checked(up.Fields, "send_others_as_is")})
 	if err != nil {
 		s.fail(w, lang, err)
 		return
 	}
-	staged = append(staged, keep...)
 	l := s.catalogs.For(lang)
 	problem := ""
 	switch {
@@ -61,10 +53,9 @@ func (s *Server) statusMessage(w http.ResponseWriter, r *http.Request, lang stri
 		return
 	}
 	m := &tip.Message{ID: tip.NewID(), TipID: t.ID, Author: tip.AuthorSource, CreatedAt: time.Now()}
-	if err := s.store.AddMessage(ctx, m, body, keep); err != nil {
+	if err := s.store.AddMessage(ctx, m, body, upload.BlobIDs(files)); err != nil {
 		s.fail(w, lang, err)
 		return
 	}
-	committed = true
 	http.Redirect(w, r, s.catalogs.For(lang).Path("/status"), http.StatusSeeOther)
 }

@@ -35,13 +35,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		s.fail(w, lang, err)
 		return
 	}
-	staged := up.BlobIDs()
-	committed := false
-	defer func() {
-		if !committed {
-			s.store.DeleteStaged(context.WithoutCancel(ctx), staged...)
-		}
-	}()
+	defer up.Discard(ctx)
 
 	offer, err := s.chooseOffer(ctx, up.Fields.Get("offer"))
 	if err != nil {
@@ -50,12 +44,11 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 	}
 	rep := reportFromForm(up.Fields, lang)
 	fieldErrs, _ := rep.Validate(offer).(tip.FieldErrors)
-	files, keep, fileErrs, err := upload.Process(ctx, s.store, up.Files, key, upload.Choices{KeepMetadata: rep.KeepMetadata, OthersAsIs: rep.SendOthersAsIs})
+	files, fileErrs, err := up.Process(ctx, key, upload.Choices{KeepMetadata: rep.KeepMetadata, OthersAsIs: rep.SendOthersAsIs})
 	if err != nil {
 		s.fail(w, lang, err)
 		return
 	}
-	staged = append(staged, keep...)
 	for k, v := range fileErrs {
 		if fieldErrs == nil {
 			fieldErrs = tip.FieldErrors{}
@@ -73,7 +66,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		s.fail(w, lang, err)
 		return
 	}
-	newTip, err := s.sealTip(ctx, key, offer, rep, rcpt, keep)
+	newTip, err := s.sealTip(ctx, key, offer, rep, rcpt, upload.BlobIDs(files))
 	if err != nil {
 		s.fail(w, lang, err)
 		return
@@ -82,7 +75,6 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		s.fail(w, lang, err)
 		return
 	}
-	committed = true
 	stored := int64(len(newTip.Content))
 	for _, f := range files {
 		stored += f.Size

@@ -17,21 +17,21 @@ type Choices struct {
 	OthersAsIs   bool // accept types Tipline cannot clean
 }
 
-// Process decides, for each staged file, what the source's choices
-// allow: clean it (a new sealed blob replaces the staged one), inspect it, or
-// refuse it. The staged copy is read back through the tip's key with random
-// access, never into a plaintext file. It returns the files as the report
-// records them and the blob ids that the tip must adopt; problems a source
-// can fix are field errors.
-func Process(ctx context.Context, st *store.Store, staged []*StagedFile, key *seal.Key, choice Choices) ([]tip.File, []string, tip.FieldErrors, error) {
+// Process decides, for each staged file, what the sender's choices allow:
+// clean it (a new sealed blob replaces the staged one), inspect it, or refuse
+// it. The staged copy is read back through the tip's key with random access,
+// never into a plaintext file. It returns the files as the report records
+// them — their BlobIDs are what the tip or message adopts; problems a sender
+// can fix are field errors, and then no files are returned.
+func (u *Upload) Process(ctx context.Context, key *seal.Key, choice Choices) ([]tip.File, tip.FieldErrors, error) {
+	st := u.st
 	var files []tip.File
-	var keep []string
 	fe := tip.FieldErrors{}
-	for _, f := range staged {
+	for _, f := range u.Files {
 		file := tip.File{Name: f.name, Type: f.typ.Name, BlobID: f.blob}
 		plain, size, err := openStaged(ctx, st, f.blob, key)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		file.Size = size
 		switch {
@@ -54,9 +54,12 @@ func Process(ctx context.Context, st *store.Store, staged []*StagedFile, key *se
 			file.Metadata = reportOf(rep)
 		case f.typ.Cleanable():
 			cleaned, cleanedSize, rep, err := clean(ctx, st, plain, size, f.typ, key.Recipient())
+			if cleaned != "" {
+				u.staged = append(u.staged, cleaned)
+			}
 			if err != nil {
 				if isStoreError(err) {
-					return nil, nil, nil, err
+					return nil, nil, err
 				}
 				if !choice.OthersAsIs {
 					fe["attachment"] = tip.FieldError{Key: "err_file_damaged", Arg: f.name}
@@ -71,12 +74,11 @@ func Process(ctx context.Context, st *store.Store, staged []*StagedFile, key *se
 			}
 		}
 		files = append(files, file)
-		keep = append(keep, file.BlobID)
 	}
 	if len(fe) > 0 {
-		return nil, keep, fe, nil
+		return nil, fe, nil
 	}
-	return files, keep, nil, nil
+	return files, nil, nil
 }
 
 // openStaged gives random access to a staged file's plaintext.

@@ -34,6 +34,9 @@ const (
 type Upload struct {
 	Fields url.Values
 	Files  []*StagedFile
+
+	st     *store.Store
+	staged []string // every blob staged for this upload, cleaned copies too
 }
 
 // StagedFile is a file sealed, as it arrived, into a staging blob.
@@ -44,11 +47,18 @@ type StagedFile struct {
 	size int64 // sealed size
 }
 
-// BlobIDs lists the staging blobs of the files.
-func (u *Upload) BlobIDs() []string {
-	ids := make([]string, len(u.Files))
-	for i, f := range u.Files {
-		ids[i] = f.blob
+// Discard deletes what this upload staged and no tip or message adopted:
+// call it deferred, right after Read. Adopted blobs are never touched, so it
+// is safe after a successful commit too.
+func (u *Upload) Discard(ctx context.Context) {
+	u.st.DeleteStaged(context.WithoutCancel(ctx), u.staged...)
+}
+
+// BlobIDs lists the blobs a message or tip must adopt for its files.
+func BlobIDs(files []tip.File) []string {
+	ids := make([]string, len(files))
+	for i, f := range files {
+		ids[i] = f.BlobID
 	}
 	return ids
 }
@@ -62,10 +72,10 @@ func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recip
 	if err != nil {
 		return nil, tip.Errorf(tip.CodeInvalid, "expected multipart/form-data")
 	}
-	u := &Upload{Fields: url.Values{}}
+	u := &Upload{Fields: url.Values{}, st: st}
 	err = u.read(r.Context(), st, mr, to)
 	if err != nil {
-		st.DeleteStaged(context.WithoutCancel(r.Context()), u.BlobIDs()...)
+		u.Discard(r.Context())
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return nil, tip.Errorf(tip.CodeTooLarge, "upload too large")
@@ -114,6 +124,7 @@ func (u *Upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader
 		}
 		if f != nil {
 			u.Files = append(u.Files, f)
+			u.staged = append(u.staged, f.blob)
 		}
 	}
 }
