@@ -82,9 +82,11 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if p.Public, err = s.store.PublicState(ctx, t.Status); err != nil {
-		s.fail(w, r, err)
-		return
+	p.Public = t.Status.Public()
+	for _, d := range p.Statuses {
+		if d.Code == t.Status {
+			p.Public = d.Public
+		}
 	}
 	if p.Linked, err = s.linkedVisible(ctx, sess, id); err != nil {
 		s.fail(w, r, err)
@@ -94,13 +96,16 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// One lookup per distinct actor: a report read often has a long history.
 	p.Actors = map[string]string{}
 	for _, e := range p.History {
-		name := e.Actor
-		if userID, ok := strings.CutPrefix(e.Actor, "user:"); ok {
-			name = s.userName(ctx, userID)
+		if _, done := p.Actors[e.Actor]; done {
+			continue
 		}
-		p.Actors[e.Actor] = name
+		p.Actors[e.Actor] = e.Actor
+		if userID, ok := strings.CutPrefix(e.Actor, "user:"); ok {
+			p.Actors[e.Actor] = s.userName(ctx, userID)
+		}
 	}
 	s.pages.Render(w, http.StatusOK, "report", p)
 }
