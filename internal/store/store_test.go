@@ -205,3 +205,20 @@ func TestMessagesAreNumberedInOrder(t *testing.T) {
 		}
 	})
 }
+
+// A report's sealed content larger than one chunk is stored and read back
+// whole.
+func TestLargeTipContentSpansChunks(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		o := newOffer(t, s)
+		n := newTip(o)
+		n.Content = bytes.Repeat([]byte("sealed "), store.ChunkSize/3) // ~2.3 chunks
+		if err := s.CommitTips(context.Background(), []*store.NewTip{n}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.TipContent(context.Background(), n.Tip.ID)
+		if err != nil || !bytes.Equal(got, n.Content) {
+			t.Fatalf("content of %d bytes came back as %d bytes, %v", len(n.Content), len(got), err)
+		}
+	})
+}

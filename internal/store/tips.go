@@ -40,23 +40,18 @@ func (s *Store) insertTip(ctx context.Context, tx *sql.Tx, n *NewTip) error {
 	if len(n.WrappedKeys) == 0 {
 		return errors.New("refusing to store a tip whose key is wrapped to no one")
 	}
-	contentID := tip.NewID()
-	// The tip row references its content blob, so the blob row goes first.
-	if _, err := s.exec(ctx, tx, `INSERT INTO blobs (id, size) VALUES (?, ?)`, contentID, len(n.Content)); err != nil {
+	// The tip row references its content blob, so the blob goes first, cut
+	// into chunks like any other (a report with long lists can pass 1 MiB).
+	contentID, err := s.insertBlob(ctx, tx, t.ID, n.Content)
+	if err != nil {
 		return fmt.Errorf("failed to store tip content: %w", err)
 	}
-	_, err := s.exec(ctx, tx, `INSERT INTO tips (id, offer_id, category, status, wants_reward, has_hits, received_at, public_key, receipt_lookup, content_blob)
+	_, err = s.exec(ctx, tx, `INSERT INTO tips (id, offer_id, category, status, wants_reward, has_hits, received_at, public_key, receipt_lookup, content_blob)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.ID, t.OfferID, string(t.Category), string(t.Status), boolInt(t.WantsReward), boolInt(t.HasHits),
 		tip.CoarseTime(t.ReceivedAt).Unix(), t.PublicKey, nullString(n.ReceiptLookup), contentID)
 	if err != nil {
 		return fmt.Errorf("failed to store tip: %w", err)
-	}
-	if _, err := s.exec(ctx, tx, `UPDATE blobs SET tip_id = ? WHERE id = ?`, t.ID, contentID); err != nil {
-		return err
-	}
-	if _, err := s.exec(ctx, tx, `INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, 0, ?)`, contentID, n.Content); err != nil {
-		return fmt.Errorf("failed to store tip content: %w", err)
 	}
 	for holder, wrapped := range n.WrappedKeys {
 		if _, err := s.exec(ctx, tx, `INSERT INTO tip_keys (tip_id, holder, wrapped) VALUES (?, ?, ?)`, t.ID, holder, wrapped); err != nil {
@@ -126,15 +121,28 @@ func (s *Store) Tip(ctx context.Context, id string) (tip.Tip, error) {
 
 // TipContent returns a tip's sealed report.
 func (s *Store) TipContent(ctx context.Context, tipID string) ([]byte, error) {
-	var blobID string
-	if err := s.read.QueryRowContext(ctx, s.rebind(`SELECT content_blob FROM tips WHERE id = ?`), tipID).Scan(&blobID); err != nil {
-		return nil, fmt.Errorf("failed to find tip content: %w", err)
-	}
-	b, err := s.OpenBlob(ctx, tipID, blobID)
+	// One query: the desk reads this on every report it opens.
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT c.data FROM tips t JOIN blob_chunks c ON c.blob_id = t.content_blob
+		WHERE t.id = ? ORDER BY c.seq`), tipID)
 	if err != nil {
+		return nil, fmt.Errorf("failed to read tip content: %w", err)
+	}
+	defer rows.Close()
+	var content []byte
+	for rows.Next() {
+		var chunk []byte
+		if err := rows.Scan(&chunk); err != nil {
+			return nil, err
+		}
+		content = append(content, chunk...)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return b.ReadAll()
+	if content == nil {
+		return nil, tip.Errorf(tip.CodeNotFound, "no such report")
+	}
+	return content, nil
 }
 
 // WrappedKey returns a tip's key as wrapped to one holder.
