@@ -161,11 +161,7 @@ func (s *Server) linkedVisible(ctx context.Context, sess *account.Session, id st
 }
 
 func (s *Server) openBlobJSON(ctx context.Context, tipID, blobID string, key *seal.Key, v any) error {
-	b, err := s.store.OpenBlob(ctx, tipID, blobID)
-	if err != nil {
-		return err
-	}
-	sealed, err := b.ReadAll()
+	sealed, err := s.store.ReadSmallBlob(ctx, tipID, blobID)
 	if err != nil {
 		return err
 	}

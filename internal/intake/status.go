@@ -60,12 +60,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, ctx context.Context, lang s
 	}
 	var views []messageView
 	for _, m := range msgs {
-		b, err := s.store.OpenBlob(ctx, t.ID, m.BodyBlob)
-		if err != nil {
-			s.fail(w, lang, err)
-			return
-		}
-		body, err := b.ReadAll()
+		body, err := s.store.ReadSmallBlob(ctx, t.ID, m.BodyBlob)
 		if err != nil {
 			s.fail(w, lang, err)
 			return
@@ -133,11 +128,7 @@ func (s *Server) rewardView(ctx context.Context, l web.Localizer, t tip.Tip, key
 	if v.ReasonOf == "" {
 		return text, "", nil
 	}
-	b, err := s.store.OpenBlob(ctx, t.ID, v.ReasonOf)
-	if err != nil {
-		return "", "", err
-	}
-	sealed, err := b.ReadAll()
+	sealed, err := s.store.ReadSmallBlob(ctx, t.ID, v.ReasonOf)
 	if err != nil {
 		return "", "", err
 	}

@@ -210,6 +210,33 @@ func (b *Blob) ReadAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
+// ReadSmallBlob reads a small sealed blob of tipID whole, in one query: a
+// message body, a note, a screening result. A blob of another tip is not
+// found. Files go through OpenBlob, which streams.
+func (s *Store) ReadSmallBlob(ctx context.Context, tipID, id string) ([]byte, error) {
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT c.data FROM blobs b JOIN blob_chunks c ON c.blob_id = b.id
+		WHERE b.id = ? AND b.tip_id = ? ORDER BY c.seq`), id, tipID)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read blob: %w", err)
+	}
+	defer rows.Close()
+	var out []byte
+	for rows.Next() {
+		var chunk []byte
+		if err := rows.Scan(&chunk); err != nil {
+			return nil, err
+		}
+		out = append(out, chunk...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, tip.Errorf(tip.CodeNotFound, "no such blob")
+	}
+	return out, nil
+}
+
 // Reader returns a sequential reader of the sealed bytes.
 func (b *Blob) Reader() io.Reader { return io.NewSectionReader(b, 0, b.size) }
 

@@ -17,11 +17,7 @@ func (s *Store) Screening(ctx context.Context, tipID string) (sealed []byte, res
 	if !blobID.Valid {
 		return nil, again == 1, nil
 	}
-	b, err := s.OpenBlob(ctx, tipID, blobID.String)
-	if err != nil {
-		return nil, false, err
-	}
-	sealed, err = b.ReadAll()
+	sealed, err = s.ReadSmallBlob(ctx, tipID, blobID.String)
 	return sealed, again == 1, err
 }
 
