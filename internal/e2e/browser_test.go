@@ -74,7 +74,7 @@ func TestSourcePagesInEveryLanguageFitAPhone(t *testing.T) {
 			if !strings.ContainsFunc(h1, func(r rune) bool { return unicode.Is(tc.letter, r) }) {
 				t.Errorf("heading %q has no letter of the page's language", h1)
 			}
-			saveScreenshot(t, ctx, "landing-"+tc.lang+".png")
+			saveScreenshot(t, ctx, "landing-"+tc.lang+".png", phoneWidth)
 
 			// The other pages a source opens without a receipt must fit too.
 			for _, path := range []string{"/submit", "/status"} {
@@ -114,7 +114,7 @@ func TestSourceSendsAReportWithAFileAndComesBack(t *testing.T) {
 		t.Fatal("clicking the wants_reward checkbox did not tick it")
 	}
 	checkSourcePage(t, ctx)
-	saveScreenshot(t, ctx, "submit-en.png")
+	saveScreenshot(t, ctx, "submit-en.png", phoneWidth)
 
 	clickSubmit(t, ctx, "send the report")
 	receipt := browserRun(t, ctx, "read the receipt", chromedp.TextContent(chromedp.ID("receipt")))
@@ -138,7 +138,7 @@ func TestSourceSendsAReportWithAFileAndComesBack(t *testing.T) {
 	}
 	checkSourcePage(t, ctx)
 	browserDo(t, ctx, "put the sample receipt in the page", chromedp.SetJavascriptAttribute(chromedp.ID("receipt"), "textContent", sampleReceipt))
-	saveScreenshot(t, ctx, "receipt-en.png")
+	saveScreenshot(t, ctx, "receipt-en.png", phoneWidth)
 
 	browserVisit(t, ctx, site+"/status")
 	checkSourcePage(t, ctx)
@@ -157,7 +157,7 @@ func TestSourceSendsAReportWithAFileAndComesBack(t *testing.T) {
 		}
 	}
 	checkSourcePage(t, ctx)
-	saveScreenshot(t, ctx, "status-en.png")
+	saveScreenshot(t, ctx, "status-en.png", phoneWidth)
 }
 
 // startSourceSite makes a new installation in a temporary folder and serves its
@@ -300,11 +300,11 @@ func pageMainText(t *testing.T, ctx context.Context) string {
 	return browserRun(t, ctx, "read the page", chromedp.TextContent(chromedp.CSS("main")))
 }
 
-// saveScreenshot writes a full-page PNG of the tab to docs/screenshots/ at
-// the module root, leaving an identical file untouched.
-func saveScreenshot(t *testing.T, ctx context.Context, name string) {
+// saveScreenshot writes a full-page PNG of the tab, width pixels wide, to
+// docs/screenshots/ at the module root, leaving an identical file untouched.
+func saveScreenshot(t *testing.T, ctx context.Context, name string, width float64) {
 	t.Helper()
-	png := browserRun(t, ctx, "take a screenshot", fullPagePNG)
+	png := browserRun(t, ctx, "take a screenshot", fullPagePNG(width))
 	dir := filepath.Join(browserModuleRoot(t), "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -318,20 +318,22 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
-// fullPagePNG captures the whole page at the phone's width. The clip comes
-// from the layout as it is now: chromedp.FullScreenshot sizes the picture from
-// the last frame drawn, which after a change to the page (the sample receipt)
-// can be the old, taller one.
-func fullPagePNG(ctx context.Context, tab *chromedp.Target) ([]byte, error) {
-	m, err := cdp.Call(ctx, tab, page.GetLayoutMetrics, cdp.Empty{})
-	if err != nil {
-		return nil, err
+// fullPagePNG captures the whole page at a width. The clip comes from the
+// layout as it is now: chromedp.FullScreenshot sizes the picture from the
+// last frame drawn, which after a change to the page (the sample receipt, the
+// masked ids) can be the old, taller one.
+func fullPagePNG(width float64) func(ctx context.Context, tab *chromedp.Target) ([]byte, error) {
+	return func(ctx context.Context, tab *chromedp.Target) ([]byte, error) {
+		m, err := cdp.Call(ctx, tab, page.GetLayoutMetrics, cdp.Empty{})
+		if err != nil {
+			return nil, err
+		}
+		clip := &page.Viewport{Width: width, Height: math.Ceil(m.CSSContentSize.Height), Scale: 1}
+		shot, err := cdp.Call(ctx, tab, page.CaptureScreenshot, page.CaptureScreenshotParams{
+			Format: page.CaptureScreenshotFormatPng, Clip: clip, CaptureBeyondViewport: new(true),
+		})
+		return shot.Data, err
 	}
-	clip := &page.Viewport{Width: phoneWidth, Height: math.Ceil(m.CSSContentSize.Height), Scale: 1}
-	shot, err := cdp.Call(ctx, tab, page.CaptureScreenshot, page.CaptureScreenshotParams{
-		Format: page.CaptureScreenshotFormatPng, Clip: clip, CaptureBeyondViewport: new(true),
-	})
-	return shot.Data, err
 }
 
 func browserModuleRoot(t *testing.T) string {

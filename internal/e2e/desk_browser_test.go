@@ -10,20 +10,15 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
-	"math"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
@@ -92,7 +87,7 @@ func TestAnalystWorksAReportInTheBrowser(t *testing.T) {
 		t.Fatalf("queue link %q is not /tips/{id}", reportPath)
 	}
 	maskVolatile(t, ctx)
-	saveDeskScreenshot(t, ctx, "desk-queue.png")
+	saveScreenshot(t, ctx, "desk-queue.png", deskWidth)
 	clickAndLand(t, ctx, "open the report from the queue", `#queue a[href="`+reportPath+`"]`, reportPath)
 
 	// The report page: text, status select, file link and metadata note.
@@ -134,7 +129,7 @@ func TestAnalystWorksAReportInTheBrowser(t *testing.T) {
 	}
 	checkDeskPage(t, ctx)
 	maskVolatile(t, ctx)
-	saveDeskScreenshot(t, ctx, "desk-report.png")
+	saveScreenshot(t, ctx, "desk-report.png", deskWidth)
 
 	// The source, with the receipt, sees the reply and the public state.
 	status := sourceStatusPage(t, inst.source, receipt)
@@ -154,7 +149,7 @@ func TestAnalystWorksAReportInTheBrowser(t *testing.T) {
 	if strings.Join(users, " ") != "kim root" {
 		t.Errorf("/admin/users lists %q, want kim and root", users)
 	}
-	saveDeskScreenshot(t, ctx, "desk-users.png")
+	saveScreenshot(t, ctx, "desk-users.png", deskWidth)
 
 	resp := browserRun(t, ctx, "open the report as the admin", chromedp.NavigateResponse(inst.desk+reportPath))
 	if resp.Status != http.StatusForbidden {
@@ -335,7 +330,7 @@ func deskLogin(t *testing.T, ctx context.Context, site string, u deskUser, scree
 	browserVisit(t, ctx, site+"/login")
 	checkDeskPage(t, ctx)
 	if screenshot != "" {
-		saveDeskScreenshot(t, ctx, screenshot)
+		saveScreenshot(t, ctx, screenshot, deskWidth)
 	}
 	code, err := totp.GenerateCode(u.totpSecret, time.Now())
 	if err != nil {
@@ -406,34 +401,3 @@ const maskScript = `(() => {
 	}
 	return true;
 })()`
-
-// saveDeskScreenshot writes a full-page PNG at the laptop's width to
-// docs/screenshots/ at the module root, leaving an identical file untouched.
-func saveDeskScreenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	png := browserRun(t, ctx, "take a screenshot", deskPagePNG)
-	path := filepath.Join(browserModuleRoot(t), "docs", "screenshots", name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, png) {
-		return
-	}
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// deskPagePNG captures the whole page at the laptop's width, sized from the
-// layout as it is now (see fullPagePNG: the masked text can change it).
-func deskPagePNG(ctx context.Context, tab *chromedp.Target) ([]byte, error) {
-	m, err := cdp.Call(ctx, tab, page.GetLayoutMetrics, cdp.Empty{})
-	if err != nil {
-		return nil, err
-	}
-	clip := &page.Viewport{Width: deskWidth, Height: math.Ceil(m.CSSContentSize.Height), Scale: 1}
-	shot, err := cdp.Call(ctx, tab, page.CaptureScreenshot, page.CaptureScreenshotParams{
-		Format: page.CaptureScreenshotFormatPng, Clip: clip, CaptureBeyondViewport: new(true),
-	})
-	return shot.Data, err
-}
