@@ -1,12 +1,10 @@
 package desk
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
 
-	"tipline/internal/seal"
 	"tipline/internal/tip"
 	"tipline/internal/upload"
 )
@@ -44,8 +42,7 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, tip.Errorf(tip.CodeInvalid, "Write a message or attach a file."))
 		return
 	}
-	plain, _ := json.Marshal(tip.MessageBody{Text: text, Files: files})
-	body, err := seal.SealBytes(plain, key.Recipient())
+	body, err := sealJSON(tip.MessageBody{Text: text, Files: files}, key)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,12 +1,10 @@
 package desk
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
 
-	"tipline/internal/seal"
 	"tipline/internal/store"
 	"tipline/internal/tip"
 )
@@ -26,8 +24,7 @@ func (s *Server) note(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, tip.Errorf(tip.CodeInvalid, "Write a note."))
 		return
 	}
-	plain, _ := json.Marshal(struct{ Text string }{text})
-	body, err := seal.SealBytes(plain, key.Recipient())
+	body, err := sealJSON(struct{ Text string }{text}, key)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"encoding/json"
 
 	"tipline/internal/account"
 	"tipline/internal/screening"
@@ -32,8 +31,7 @@ func (s *Server) screeningOf(ctx context.Context, sess *account.Session, t tip.T
 		return &out, nil
 	}
 	out = svc.Rescreen(rep, out)
-	plain, _ := json.Marshal(out)
-	sealedNew, err := seal.SealBytes(plain, key.Recipient())
+	sealedNew, err := sealJSON(out, key)
 	if err != nil {
 		return nil, err
 	}
