@@ -104,11 +104,7 @@ func (a *Service) newSecrets(ctx context.Context, u *tip.User, password string) 
 	if err != nil {
 		return "", nil, nil, "", err
 	}
-	holder, err := seal.DeriveKey(secret, "user password")
-	if err != nil {
-		return "", nil, nil, "", err
-	}
-	if wrapped, err = seal.Wrap(key, holder.Recipient()); err != nil {
+	if wrapped, err = seal.WrapToSecret(key, secret, "user password"); err != nil {
 		return "", nil, nil, "", err
 	}
 	// The whole otpauth URI is sealed: it holds the secret, and it is what
@@ -216,11 +212,7 @@ const (
 func (a *Service) StartSession(ctx context.Context, u tip.User, key *seal.Key) (string, error) {
 	raw := make([]byte, sessionIDLen+sessionSecretLen)
 	rand.Read(raw)
-	holder, err := seal.DeriveKey(raw[sessionIDLen:], "desk session")
-	if err != nil {
-		return "", err
-	}
-	wrapped, err := seal.Wrap(key, holder.Recipient())
+	wrapped, err := seal.WrapToSecret(key, raw[sessionIDLen:], "desk session")
 	if err != nil {
 		return "", err
 	}
@@ -242,11 +234,7 @@ func (a *Service) Session(ctx context.Context, cookie string) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
-	holder, err := seal.DeriveKey(raw[sessionIDLen:], "desk session")
-	if err != nil {
-		return Session{}, err
-	}
-	key, err := seal.Unwrap(wrapped, holder)
+	key, err := seal.UnwrapWithSecret(wrapped, raw[sessionIDLen:], "desk session")
 	if err != nil {
 		return Session{}, none
 	}

@@ -219,11 +219,7 @@ func (a *Service) checkPassword(ctx context.Context, name, password string) (tip
 	if !ok || u.Disabled {
 		return tip.User{}, nil, ErrBadLogin
 	}
-	holder, err := seal.DeriveKey(secret, "user password")
-	if err != nil {
-		return tip.User{}, nil, err
-	}
-	key, err := seal.Unwrap(sec.WrappedKey, holder)
+	key, err := seal.UnwrapWithSecret(sec.WrappedKey, secret, "user password")
 	if err != nil {
 		return tip.User{}, nil, err
 	}
@@ -237,11 +233,7 @@ const pendingLabel = "webauthn pending login"
 func (a *Service) StartKeyLogin(ctx context.Context, u tip.User, key *seal.Key) (string, error) {
 	raw := make([]byte, sessionIDLen+sessionSecretLen)
 	rand.Read(raw)
-	holder, err := seal.DeriveKey(raw[sessionIDLen:], pendingLabel)
-	if err != nil {
-		return "", err
-	}
-	wrapped, err := seal.Wrap(key, holder.Recipient())
+	wrapped, err := seal.WrapToSecret(key, raw[sessionIDLen:], pendingLabel)
 	if err != nil {
 		return "", err
 	}
@@ -270,11 +262,7 @@ func (a *Service) pending(ctx context.Context, cookie string) (pending, error) {
 	if err != nil {
 		return pending{}, err
 	}
-	holder, err := seal.DeriveKey(raw[sessionIDLen:], pendingLabel)
-	if err != nil {
-		return pending{}, err
-	}
-	if p.key, err = seal.Unwrap(wrapped, holder); err != nil {
+	if p.key, err = seal.UnwrapWithSecret(wrapped, raw[sessionIDLen:], pendingLabel); err != nil {
 		return pending{}, none
 	}
 	if p.user, err = a.Store.User(ctx, userID); err != nil {

@@ -74,7 +74,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if p.Screening, err = s.screeningOf(ctx, sess, t, &p.Report, key); err != nil {
+	if p.Screening, err = s.screeningOf(ctx, sess, t, &p.Report, p.Screening, key); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -116,9 +116,11 @@ func (s *Server) openReport(ctx context.Context, key *seal.Key, p *reportPage) e
 	if err != nil {
 		return err
 	}
-	if err := openJSON(sealed, key, &p.Report); err != nil {
+	var content screening.Screened
+	if err := openJSON(sealed, key, &content); err != nil {
 		return err
 	}
+	p.Report, p.Screening = content.Report, content.Screening
 	msgs, err := s.store.Messages(ctx, p.Tip.ID)
 	if err != nil {
 		return err

@@ -9,23 +9,27 @@ import (
 	"tipline/internal/tip"
 )
 
-// screeningOf returns a report's screening, screening it again first when the
+// screeningOf returns a report's screening — the latest stored one, else the
+// one sealed with the report at intake — screening it again first when the
 // lists changed since, or when the blind index flagged it: names are
 // re-checked only when an analyst opens the report, since only they can.
-func (s *Server) screeningOf(ctx context.Context, sess *account.Session, t tip.Tip, rep *tip.Report, key *seal.Key) (*screening.Outcome, error) {
+func (s *Server) screeningOf(ctx context.Context, sess *account.Session, t tip.Tip, rep *tip.Report, atIntake *screening.Outcome, key *seal.Key) (*screening.Outcome, error) {
 	sealed, rescreen, err := s.store.Screening(ctx, t.ID)
 	if err != nil {
 		return nil, err
 	}
 	var out screening.Outcome
+	found := sealed != nil || atIntake != nil
 	if sealed != nil {
 		if err := openJSON(sealed, key, &out); err != nil {
 			return nil, err
 		}
+	} else if atIntake != nil {
+		out = *atIntake
 	}
 	svc := s.cfg.Screening
-	if svc == nil || svc.Versions() == "" || (sealed != nil && !rescreen && out.Versions == svc.Versions()) {
-		if sealed == nil {
+	if svc == nil || svc.Versions() == "" || (found && !rescreen && out.Versions == svc.Versions()) {
+		if !found {
 			return nil, nil
 		}
 		return &out, nil

@@ -26,11 +26,7 @@ const (
 func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, tipID string, key *seal.Key) error {
 	raw := make([]byte, idLen+secretLen)
 	rand.Read(raw)
-	holder, err := seal.DeriveKey(raw[idLen:], "source session")
-	if err != nil {
-		return err
-	}
-	wrapped, err := seal.Wrap(key, holder.Recipient())
+	wrapped, err := seal.WrapToSecret(key, raw[idLen:], "source session")
 	if err != nil {
 		return err
 	}
@@ -60,11 +56,7 @@ func (s *Server) session(r *http.Request) (tip.Tip, *seal.Key, string, error) {
 	if err != nil {
 		return tip.Tip{}, nil, "", err
 	}
-	holder, err := seal.DeriveKey(raw[idLen:], "source session")
-	if err != nil {
-		return tip.Tip{}, nil, "", err
-	}
-	key, err := seal.Unwrap(wrapped, holder)
+	key, err := seal.UnwrapWithSecret(wrapped, raw[idLen:], "source session")
 	if err != nil {
 		return tip.Tip{}, nil, "", unauthorized
 	}

@@ -54,9 +54,5 @@ func (s *Server) openWithReceipt(r *http.Request, t tip.Tip, rc receipt.Receipt)
 	if err != nil {
 		return nil, err
 	}
-	holder, err := rc.Key()
-	if err != nil {
-		return nil, err
-	}
-	return seal.Unwrap(wrapped, holder)
+	return rc.Unwrap(wrapped)
 }

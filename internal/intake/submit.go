@@ -8,6 +8,7 @@ import (
 
 	"tipline/internal/blind"
 	"tipline/internal/receipt"
+	"tipline/internal/screening"
 	"tipline/internal/seal"
 	"tipline/internal/store"
 	"tipline/internal/tip"
@@ -93,7 +94,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 // the recovery recipient and the offer's current recipients. After this the
 // server holds no way to open the tip but theirs.
 func (s *Server) sealTip(ctx context.Context, key *seal.Key, offer tip.Offer, rep *tip.Report, rcpt receipt.Receipt, files []string) (*store.NewTip, error) {
-	plain, err := json.Marshal(rep)
+	sealed := screening.Screened{Report: *rep}
+	if s.cfg.Screening != nil {
+		outcome := s.cfg.Screening.Screen(rep)
+		sealed.Screening = &outcome
+	}
+	plain, err := json.Marshal(sealed)
 	if err != nil {
 		return nil, err
 	}
@@ -105,29 +111,15 @@ func (s *Server) sealTip(ctx context.Context, key *seal.Key, offer tip.Offer, re
 	if err != nil {
 		return nil, err
 	}
-	receiptKey, err := rcpt.Key()
-	if err != nil {
+	if wrapped["receipt"], err = rcpt.Wrap(key); err != nil {
 		return nil, err
-	}
-	if wrapped["receipt"], err = seal.Wrap(key, receiptKey.Recipient()); err != nil {
-		return nil, err
-	}
-	var screened []byte
-	hasHits := false
-	if s.cfg.Screening != nil {
-		outcome := s.cfg.Screening.Screen(rep)
-		hasHits = outcome.HasHits()
-		b, _ := json.Marshal(outcome)
-		if screened, err = seal.SealBytes(b, key.Recipient()); err != nil {
-			return nil, err
-		}
 	}
 	return &store.NewTip{
 		Tip: tip.Tip{
 			ID: tip.NewID(), OfferID: offer.ID, Category: rep.Category, Status: tip.StatusNew,
-			WantsReward: rep.WantsReward, HasHits: hasHits, ReceivedAt: time.Now(), PublicKey: key.Recipient().String(),
+			WantsReward: rep.WantsReward, HasHits: sealed.Screening != nil && sealed.Screening.HasHits(),
+			ReceivedAt: time.Now(), PublicKey: key.Recipient().String(),
 		},
-		Screening:     screened,
 		ReceiptLookup: rcpt.LookupID(),
 		WrappedKeys:   wrapped,
 		Content:       content,

@@ -117,9 +117,14 @@ func (r Receipt) LookupID() string {
 	return hex.EncodeToString(id)
 }
 
-// Key returns the key that holds the report's wrapped key for the source.
-func (r Receipt) Key() (*seal.Key, error) {
-	return seal.DeriveKey([]byte(r.canonical), "receipt")
+// Wrap seals a report's key under the receipt, for the source.
+func (r Receipt) Wrap(key *seal.Key) ([]byte, error) {
+	return seal.WrapToSecret(key, []byte(r.canonical), "receipt")
+}
+
+// Unwrap opens a report's key wrapped by [Receipt.Wrap].
+func (r Receipt) Unwrap(wrapped []byte) (*seal.Key, error) {
+	return seal.UnwrapWithSecret(wrapped, []byte(r.canonical), "receipt")
 }
 
 // Parse reads a receipt as a source typed it. Words written without spaces can

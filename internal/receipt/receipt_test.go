@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tipline/internal/receipt"
+	"tipline/internal/seal"
 )
 
 func TestReceiptsCarryAtLeast100Bits(t *testing.T) {
@@ -110,7 +111,7 @@ func TestParseRejectsWithUsefulErrors(t *testing.T) {
 	}
 }
 
-func TestLookupIDAndKeyDifferPerReceipt(t *testing.T) {
+func TestLookupIDAndWrapDifferPerReceipt(t *testing.T) {
 	a, _ := receipt.New(receipt.Words)
 	b, _ := receipt.New(receipt.Words)
 	if a.LookupID() == b.LookupID() {
@@ -119,10 +120,22 @@ func TestLookupIDAndKeyDifferPerReceipt(t *testing.T) {
 	if strings.Contains(a.LookupID(), strings.Fields(a.String())[0]) {
 		t.Fatal("lookup id reveals a receipt word")
 	}
-	ka, _ := a.Key()
-	kb, _ := b.Key()
-	if ka.Recipient().String() == kb.Recipient().String() {
-		t.Fatal("two receipts share a key")
+	tipKey, _ := seal.NewKey()
+	wrapped, err := a.Wrap(tipKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Unwrap(wrapped); !errors.Is(err, seal.ErrCannotOpen) {
+		t.Fatalf("another receipt opened the report's key: %v", err)
+	}
+	// The source types the receipt back in another form: it still opens.
+	typed, err := receipt.Parse(strings.ToUpper(strings.ReplaceAll(a.String(), " ", "-")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := typed[0].Unwrap(wrapped)
+	if err != nil || got.String() != tipKey.String() {
+		t.Fatalf("the receipt as typed did not open the report's key: %v", err)
 	}
 }
 

@@ -33,6 +33,15 @@ type Outcome struct {
 	New      []string     `json:"new,omitempty"` // source:id of hits a re-screen added
 }
 
+// Screened is a report as intake seals it: the report's own fields with its
+// first screening beside them, so that one seal — one post-quantum
+// encapsulation — covers both. Read as a [tip.Report] it is the report;
+// later screenings are sealed and stored apart.
+type Screened struct {
+	tip.Report
+	Screening *Outcome `json:"screening,omitempty"`
+}
+
 // HasHits reports whether anything was found.
 func (o Outcome) HasHits() bool { return len(o.Hits) > 0 }
 

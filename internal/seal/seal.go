@@ -11,8 +11,9 @@
 //
 //   - [Seal] / [Open] stream content to and from a recipient;
 //   - [Wrap] / [Unwrap] seal one key to another holder's recipient;
-//   - [DeriveKey] turns a high-entropy secret (a receipt, a session secret, a
-//     password hash) into a key, so any secret can hold a wrapped key.
+//   - [WrapToSecret] / [UnwrapWithSecret] seal a key under a high-entropy
+//     secret (a receipt, a session secret, a password hash), so any secret
+//     can hold a wrapped key.
 //
 // Intake needs public keys only: a tip is sealed to a fresh per-tip key whose
 // private half is wrapped to each holder and then forgotten.
@@ -22,13 +23,13 @@ import (
 	"bytes"
 	"crypto/hkdf"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"filippo.io/age"
-	"github.com/btcsuite/btcd/btcutil/bech32"
 )
 
 // ErrCannotOpen means none of the given keys opens the sealed data: the data
@@ -78,24 +79,81 @@ func ParseKey(s string) (*Key, error) {
 	return nil, errors.New("not an age secret key (expected AGE-SECRET-KEY-PQ-1... or AGE-SECRET-KEY-1...)")
 }
 
-// DeriveKey deterministically turns a secret of at least 100 bits of entropy
-// into a key. The purpose string separates keys derived from the same secret
-// for different uses. A fast KDF is sound here only because the secrets are
-// high-entropy; a password must go through a slow hash first.
-func DeriveKey(secret []byte, purpose string) (*Key, error) {
-	seed, err := hkdf.Key(sha256.New, secret, nil, "tipline seal v1: "+purpose, 32)
+// minSecretLen is the shortest secret [WrapToSecret] takes: 13 bytes hold
+// the 103 bits of a receipt, the weakest secret Tipline wraps keys under.
+const minSecretLen = 13
+
+// secretWorkFactor is the scrypt work factor (log2 N) of keys wrapped under a
+// secret. It is the lowest age allows, on purpose: the secrets are random and
+// at least 100 bits, so a slow hash would add nothing against guessing (a
+// receipt's lookup id, stored in the clear, is a fast hash of it anyway) and
+// would cost every submission and every request of a session.
+const secretWorkFactor = 1
+
+// WrapToSecret seals key under a high-entropy secret: a receipt, a session
+// secret, a slow hash of a password — never a password itself. The purpose
+// separates wraps under the same secret for different uses. It is symmetric
+// (age's scrypt recipient: ChaCha20-Poly1305 under a key hashed from the
+// secret), so it resists a quantum computer as well as the secret's length
+// allows, and it costs microseconds where a key pair derived from the secret
+// cost a post-quantum key generation and encapsulation.
+func WrapToSecret(key *Key, secret []byte, purpose string) ([]byte, error) {
+	r, err := age.NewScryptRecipient(secretPassphrase(secret, purpose))
 	if err != nil {
-		return nil, fmt.Errorf("failed to derive key: %w", err)
+		return nil, fmt.Errorf("failed to wrap key: %w", err)
 	}
-	words, err := bech32.ConvertBits(seed, 8, 5, true)
+	r.SetWorkFactor(secretWorkFactor)
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, r)
 	if err != nil {
-		return nil, fmt.Errorf("failed to encode derived key: %w", err)
+		return nil, fmt.Errorf("failed to wrap key: %w", err)
 	}
-	encoded, err := bech32.Encode("age-secret-key-pq-", words)
+	if _, err := io.WriteString(w, key.encoded); err != nil {
+		return nil, fmt.Errorf("failed to wrap key: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("failed to wrap key: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// UnwrapWithSecret opens a key wrapped by [WrapToSecret] with the same secret
+// and purpose. Any other secret gets [ErrCannotOpen].
+func UnwrapWithSecret(wrapped, secret []byte, purpose string) (*Key, error) {
+	id, err := age.NewScryptIdentity(secretPassphrase(secret, purpose))
 	if err != nil {
-		return nil, fmt.Errorf("failed to encode derived key: %w", err)
+		return nil, fmt.Errorf("failed to unwrap key: %w", err)
 	}
-	return ParseKey(strings.ToUpper(encoded))
+	// Refuse anything slower than what WrapToSecret writes: a damaged or
+	// planted wrap must not make the server hash for seconds.
+	id.SetMaxWorkFactor(secretWorkFactor)
+	r, err := age.Decrypt(bytes.NewReader(wrapped), id)
+	if err != nil {
+		return nil, openError(err)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: wrapped key is damaged: %v", ErrCannotOpen, err)
+	}
+	k, err := ParseKey(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("wrapped key is damaged: %w", err)
+	}
+	return k, nil
+}
+
+// secretPassphrase turns a secret and a purpose into the passphrase of age's
+// scrypt recipient. It panics on a secret too short to be one, which is a
+// programming error, not bad input.
+func secretPassphrase(secret []byte, purpose string) string {
+	if len(secret) < minSecretLen {
+		panic(fmt.Sprintf("seal: a %d-byte secret is too short to wrap a key under", len(secret)))
+	}
+	k, err := hkdf.Key(sha256.New, secret, nil, "tipline seal v2: "+purpose, 32)
+	if err != nil {
+		panic("seal: hkdf: " + err.Error()) // only on an impossible length
+	}
+	return hex.EncodeToString(k)
 }
 
 // String returns the secret text form of the key. Never log it.

@@ -61,22 +61,40 @@ func TestOpenWithWrongKeyFails(t *testing.T) {
 	}
 }
 
-func TestDeriveKeyIsDeterministicAndSeparatedByPurpose(t *testing.T) {
+func TestWrapToSecretOpensOnlyWithTheSameSecretAndPurpose(t *testing.T) {
+	tipKey, _ := seal.NewKey()
 	secret := []byte("abacus abdomen abdominal abide abiding ability ablaze able")
-	k1, err := seal.DeriveKey(secret, "receipt")
+	wrapped, err := seal.WrapToSecret(tipKey, secret, "receipt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	k2, _ := seal.DeriveKey(secret, "receipt")
-	k3, _ := seal.DeriveKey(secret, "session")
-	if k1.Recipient().String() != k2.Recipient().String() {
-		t.Fatal("same secret and purpose gave different keys")
+	if bytes.Contains(wrapped, []byte(tipKey.String())) || bytes.Contains(wrapped, secret) {
+		t.Fatal("wrapped key shows the key or the secret in the clear")
 	}
-	if k1.Recipient().String() == k3.Recipient().String() {
-		t.Fatal("different purposes gave the same key")
+	got, err := seal.UnwrapWithSecret(wrapped, secret, "receipt")
+	if err != nil || got.String() != tipKey.String() {
+		t.Fatalf("the same secret and purpose did not open the key: %v", err)
 	}
-	if !k1.Recipient().PostQuantum() {
-		t.Fatal("derived keys should be post-quantum hybrid keys")
+	other := append([]byte(nil), secret...)
+	other[0] ^= 1
+	if _, err := seal.UnwrapWithSecret(wrapped, other, "receipt"); !errors.Is(err, seal.ErrCannotOpen) {
+		t.Fatalf("another secret: want ErrCannotOpen, got %v", err)
+	}
+	if _, err := seal.UnwrapWithSecret(wrapped, secret, "source session"); !errors.Is(err, seal.ErrCannotOpen) {
+		t.Fatalf("another purpose: want ErrCannotOpen, got %v", err)
+	}
+	again, _ := seal.WrapToSecret(tipKey, secret, "receipt")
+	if bytes.Equal(again, wrapped) {
+		t.Fatal("two wraps of the same key under the same secret are identical: the salt is missing")
+	}
+}
+
+func TestUnwrapWithSecretRefusesAnotherKindOfWrap(t *testing.T) {
+	tipKey, _ := seal.NewKey()
+	holder, _ := seal.NewKey()
+	wrapped, _ := seal.Wrap(tipKey, holder.Recipient())
+	if _, err := seal.UnwrapWithSecret(wrapped, make([]byte, 32), "receipt"); !errors.Is(err, seal.ErrCannotOpen) {
+		t.Fatalf("want ErrCannotOpen, got %v", err)
 	}
 }
 
@@ -112,5 +130,46 @@ func TestParseRecipientRejectsGarbageWithAClearError(t *testing.T) {
 	_, err := seal.ParseRecipient("ssh-ed25519 AAAA")
 	if err == nil || !strings.Contains(err.Error(), "age1") {
 		t.Fatalf("want an error that names the expected form, got %v", err)
+	}
+}
+
+// The cryptography of one report at intake, one operation at a time: go test
+// -run '^$' -bench . ./internal/seal/
+func BenchmarkNewKey(b *testing.B) {
+	for b.Loop() {
+		if _, err := seal.NewKey(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSealReportToHybridKey(b *testing.B) {
+	key, _ := seal.NewKey()
+	report := bytes.Repeat([]byte("x"), 500)
+	for b.Loop() {
+		if _, err := seal.SealBytes(report, key.Recipient()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWrapToSecret(b *testing.B) {
+	key, _ := seal.NewKey()
+	secret := make([]byte, 32)
+	for b.Loop() {
+		if _, err := seal.WrapToSecret(key, secret, "receipt"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkUnwrapWithSecret(b *testing.B) {
+	key, _ := seal.NewKey()
+	secret := make([]byte, 32)
+	wrapped, _ := seal.WrapToSecret(key, secret, "receipt")
+	for b.Loop() {
+		if _, err := seal.UnwrapWithSecret(wrapped, secret, "receipt"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
