@@ -77,7 +77,11 @@ func openSQLite(path string) (*Store, error) {
 		return nil, fmt.Errorf("failed to open %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
+	// Keep every reader open: with database/sql's default of two idle
+	// connections, a busy source site closed and reopened connections (and
+	// re-ran the pragmas) on nearly every query.
 	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
 	if err := write.Ping(); err != nil {
 		read.Close()
 		write.Close()
