@@ -47,7 +47,7 @@ func (s *Store) Offers(ctx context.Context) ([]tip.Offer, error) {
 
 // Offer returns one offer, or a not-found error.
 func (s *Store) Offer(ctx context.Context, id string) (tip.Offer, error) {
-	o, err := scanOffer(s.read.QueryRowContext(ctx, s.rebind(`SELECT `+offerColumns+` FROM offers WHERE id = ?`), id))
+	o, err := scanOffer(s.queryRow(ctx, `SELECT `+offerColumns+` FROM offers WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, tip.Errorf(tip.CodeNotFound, "no such offer")
 	}
@@ -56,7 +56,7 @@ func (s *Store) Offer(ctx context.Context, id string) (tip.Offer, error) {
 
 // DefaultOffer returns the offer reports go to when none is chosen.
 func (s *Store) DefaultOffer(ctx context.Context) (tip.Offer, error) {
-	o, err := scanOffer(s.read.QueryRowContext(ctx, `SELECT `+offerColumns+` FROM offers WHERE is_default = 1 ORDER BY created_at LIMIT 1`))
+	o, err := scanOffer(s.queryRow(ctx, `SELECT `+offerColumns+` FROM offers WHERE is_default = 1 ORDER BY created_at LIMIT 1`))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, tip.Errorf(tip.CodeNotFound, "no default offer: run tipline init")
 	}
@@ -71,7 +71,7 @@ type Holder struct {
 
 // OfferRecipients lists who new tips of an offer are wrapped to.
 func (s *Store) OfferRecipients(ctx context.Context, offerID string) ([]Holder, error) {
-	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT holder, recipient FROM offer_recipients WHERE offer_id = ? ORDER BY holder`), offerID)
+	rows, err := s.queryRows(ctx, `SELECT holder, recipient FROM offer_recipients WHERE offer_id = ? ORDER BY holder`, offerID)
 	if err != nil {
 		return nil, fmt.Errorf("failed to list offer recipients: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
@@ -35,6 +36,7 @@ type Store struct {
 	read     *sql.DB
 	write    *sql.DB // SQLite: one connection, so writers queue in Go, not in busy retries
 	postgres bool
+	stmts    sync.Map // query -> *sql.Stmt, see queryRow
 }
 
 // Open opens (and migrates) the database: PostgreSQL when dsn is set, else
