@@ -104,7 +104,15 @@ func (ix *Index) linkSameAs() {
 	// shared collects, for organisations and vessels in different sources,
 	// the pairs of aliases with the same name, weak aliases included.
 	shared := map[[2]int32][][2]int32{}
-	for key, ms := range groups {
+	// In key order, so that the index (which reason a link gives first, and
+	// so its explanation) is the same on every build.
+	keys := make([]string, 0, len(groups))
+	for key := range groups {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		ms := groups[key]
 		ents := map[int32]bool{}
 		for _, m := range ms {
 			ents[m.entry] = true
@@ -235,6 +243,11 @@ func (ix *Index) linkPartialNames(links []map[int32]*link) {
 			}
 		}
 	}
+	// Every pair of aliases that makes a link is recorded, not only the
+	// first found, so that holding one alias out (the evaluation) drops the
+	// link only when no other pair makes it, whatever order the groups are
+	// visited in. Links made before, by stronger evidence, are left alone.
+	made := map[[2]int32]bool{}
 	for _, g := range groups {
 		if len(g) < 2 || len(g) > maxPartialGroup {
 			continue
@@ -245,7 +258,11 @@ func (ix *Index) linkPartialNames(links []map[int32]*link) {
 				if ax.entry == ay.entry || len(ax.c.Analysis.Tokens) > len(ay.c.Analysis.Tokens) {
 					continue
 				}
-				if links[ax.entry] != nil && links[ax.entry][ay.entry] != nil {
+				pair := [2]int32{ax.entry, ay.entry}
+				if links[ax.entry] != nil && links[ax.entry][ay.entry] != nil && !made[pair] {
+					continue
+				}
+				if l := links[ax.entry][ay.entry]; l != nil && slices.Contains(l.byName, [2]int32{x, y}) {
 					continue
 				}
 				ea, eb := ix.entries[ax.entry].e, ix.entries[ay.entry].e
@@ -257,6 +274,7 @@ func (ix *Index) linkPartialNames(links []map[int32]*link) {
 					continue
 				}
 				why := "one's name within the other's, and the same date of birth"
+				made[pair], made[[2]int32{ay.entry, ax.entry}] = true, true
 				addLink(links, linkMember{ax.entry, x}, linkMember{ay.entry, y}, why)
 				addLink(links, linkMember{ay.entry, y}, linkMember{ax.entry, x}, why)
 			}
