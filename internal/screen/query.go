@@ -8,10 +8,19 @@ import (
 	"tipline/internal/screen/translit"
 )
 
-// maxWholeQuery is the number of words up to which the whole query is also
-// tried as one name: a screening line is usually just a name, and long
-// Arabic names run to ten words. Longer text is only searched for runs.
+// maxWholeQuery is the number of words up to which a query that reads as a
+// sentence is still tried whole when nothing in it looked like a name
+// ("ministry of land and maritime transportation").
 const maxWholeQuery = 12
+
+// maxWholeName is the number of words up to which a query that does not
+// read as a sentence is tried whole as one name. Official names of
+// organisations are long: the longest listed name has 25 words ("MAIN
+// DIRECTORATE FOR COMBATING ORGANIZED CRIME AND CORRUPTION OF THE MVD OF
+// THE REPUBLIC OF BELARUS" has 17), and split into runs at "for", "of" and
+// "the" no part of it scores high enough. Longer text is only searched for
+// runs.
+const maxWholeName = 32
 
 // maxCandidateNames bounds the names tried per query, so a pasted report
 // cannot make one query arbitrarily slow.
@@ -36,8 +45,9 @@ func NameCandidates(text string, skip [][2]int) []string {
 	}
 	c := candidateSet{seen: map[string]bool{}}
 	words := splitWords(text)
-	whole := len(words) > 0 && len(words) <= maxWholeQuery && !strings.Contains(text, "\n")
-	if whole && !isSentence(words) {
+	oneLine := len(words) > 0 && !strings.Contains(text, "\n")
+	whole := oneLine && len(words) <= maxWholeQuery
+	if oneLine && len(words) <= maxWholeName && !isSentence(words) {
 		c.add(strings.TrimSpace(text))
 		whole = false
 	}
