@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"filippo.io/age"
 )
@@ -41,6 +42,9 @@ type Key struct {
 	id        age.Identity
 	recipient Recipient
 	encoded   string
+
+	ownOnce sync.Once
+	own     string // passphrase of what SealBytesWithKey seals, see ownPassphrase
 }
 
 // Recipient is a public key that things can be sealed to.
@@ -55,7 +59,8 @@ func NewKey() (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to generate key: %w", err)
 	}
-	return &Key{id: id, recipient: Recipient{r: id.Recipient(), encoded: id.Recipient().String()}, encoded: id.String()}, nil
+	r := id.Recipient()
+	return &Key{id: id, recipient: Recipient{r: r, encoded: r.String()}, encoded: id.String()}, nil
 }
 
 // ParseKey reads a key in age's text form (AGE-SECRET-KEY-PQ-1... or
@@ -202,7 +207,7 @@ func Seal(dst io.Writer, to Recipient) (io.WriteCloser, error) {
 
 // Open returns a reader of the plaintext of src. Damage is reported by Read.
 func Open(src io.Reader, with *Key) (io.Reader, error) {
-	r, err := age.Decrypt(src, with.id)
+	r, err := age.Decrypt(src, with.identities()...)
 	if err != nil {
 		return nil, openError(err)
 	}
@@ -213,7 +218,7 @@ func Open(src io.Reader, with *Key) (io.Reader, error) {
 // size, so that processing which needs it (PDF metadata) never writes a
 // plaintext temporary file.
 func OpenAt(src io.ReaderAt, size int64, with *Key) (io.ReaderAt, int64, error) {
-	r, n, err := age.DecryptReaderAt(src, size, with.id)
+	r, n, err := age.DecryptReaderAt(src, size, with.identities()...)
 	if err != nil {
 		return nil, 0, openError(err)
 	}
@@ -234,6 +239,51 @@ func SealBytes(plaintext []byte, to Recipient) ([]byte, error) {
 		return nil, fmt.Errorf("failed to seal: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// SealBytesWithKey seals a small value for the holders of key, as
+// [SealBytes] to its recipient would, but with the private half: the file key
+// is wrapped symmetrically under a secret derived from the key, which costs
+// microseconds where an encapsulation to a post-quantum recipient costs a
+// fifth of a millisecond. Only code that holds the key can seal this way —
+// intake, for the report it has just made a key for; everyone else seals to
+// the recipient. [Open] opens both.
+func SealBytesWithKey(plaintext []byte, key *Key) ([]byte, error) {
+	r, err := age.NewScryptRecipient(key.ownPassphrase())
+	if err != nil {
+		return nil, fmt.Errorf("failed to seal: %w", err)
+	}
+	r.SetWorkFactor(secretWorkFactor)
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, r)
+	if err != nil {
+		return nil, fmt.Errorf("failed to start sealing: %w", err)
+	}
+	if _, err := w.Write(plaintext); err != nil {
+		return nil, fmt.Errorf("failed to seal: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("failed to seal: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ownPassphrase derives, from the private key, the secret under which
+// SealBytesWithKey wraps file keys. The key's seed holds 256 bits.
+func (k *Key) ownPassphrase() string {
+	k.ownOnce.Do(func() { k.own = secretPassphrase([]byte(k.encoded), "sealed with the key itself") })
+	return k.own
+}
+
+// identities are what opens data sealed for k: to its recipient, or with the
+// key itself.
+func (k *Key) identities() []age.Identity {
+	own, err := age.NewScryptIdentity(k.ownPassphrase())
+	if err != nil {
+		return []age.Identity{k.id}
+	}
+	own.SetMaxWorkFactor(secretWorkFactor)
+	return []age.Identity{k.id, own}
 }
 
 // OpenBytes opens a small sealed value in memory.

@@ -89,6 +89,40 @@ func TestWrapToSecretOpensOnlyWithTheSameSecretAndPurpose(t *testing.T) {
 	}
 }
 
+func TestSealedWithTheKeyOpensWithTheKeyOnly(t *testing.T) {
+	key, _ := seal.NewKey()
+	sealed, err := seal.SealBytesWithKey([]byte("ship-to-ship transfer at night"), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, []byte("ship-to-ship")) {
+		t.Fatal("sealed output contains plaintext")
+	}
+	// A holder who unwrapped the key, as the desk does, opens it like
+	// anything sealed to the recipient.
+	holder, _ := seal.NewKey()
+	wrapped, _ := seal.Wrap(key, holder.Recipient())
+	unwrapped, err := seal.Unwrap(wrapped, holder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := seal.OpenBytes(sealed, unwrapped)
+	if err != nil || string(got) != "ship-to-ship transfer at night" {
+		t.Fatalf("the unwrapped key did not open it: %q, %v", got, err)
+	}
+	ra, n, err := seal.OpenAt(bytes.NewReader(sealed), int64(len(sealed)), unwrapped)
+	if err != nil || n != int64(len("ship-to-ship transfer at night")) {
+		t.Fatalf("OpenAt: n=%d err=%v", n, err)
+	}
+	part := make([]byte, 8)
+	if _, err := ra.ReadAt(part, 13); err != nil || string(part) != "transfer" {
+		t.Fatalf("ReadAt gave %q, %v", part, err)
+	}
+	if _, err := seal.OpenBytes(sealed, holder); !errors.Is(err, seal.ErrCannotOpen) {
+		t.Fatalf("another key: want ErrCannotOpen, got %v", err)
+	}
+}
+
 func TestUnwrapWithSecretRefusesAnotherKindOfWrap(t *testing.T) {
 	tipKey, _ := seal.NewKey()
 	holder, _ := seal.NewKey()
@@ -148,6 +182,16 @@ func BenchmarkSealReportToHybridKey(b *testing.B) {
 	report := bytes.Repeat([]byte("x"), 500)
 	for b.Loop() {
 		if _, err := seal.SealBytes(report, key.Recipient()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSealReportWithKey(b *testing.B) {
+	key, _ := seal.NewKey()
+	report := bytes.Repeat([]byte("x"), 500)
+	for b.Loop() {
+		if _, err := seal.SealBytesWithKey(report, key); err != nil {
 			b.Fatal(err)
 		}
 	}
