@@ -38,6 +38,31 @@ func (ix *Index) matchNameSkip(q string, threshold float64, skip skipFunc) []mat
 	if len(c.Analysis.Tokens) == 0 {
 		return nil
 	}
+	ms := ix.matchCompiled(c, threshold, skip)
+	alts := ix.otherReadings(c.Analysis.Tokens, skip)
+	if len(alts) == 0 {
+		return ms
+	}
+	best := map[int32]match{}
+	for _, m := range ms {
+		best[m.entry] = m
+	}
+	for _, alt := range alts {
+		for _, m := range ix.matchCompiled(translit.Compile(alt), threshold, skip) {
+			if old, ok := best[m.entry]; !ok || m.score > old.score {
+				best[m.entry] = m
+			}
+		}
+	}
+	out := make([]match, 0, len(best))
+	for _, m := range best {
+		out = append(out, m)
+	}
+	return out
+}
+
+// matchCompiled is matchNameSkip for one reading of the query.
+func (ix *Index) matchCompiled(c translit.Name, threshold float64, skip skipFunc) []match {
 	acc := map[int32]float64{}
 	seen := map[string]bool{}
 	for _, k := range c.Keys() {
