@@ -191,7 +191,7 @@ func seedCopies(b *testing.B, st *store.Store, reportID, holder string) {
 				Tip: tip.Tip{ID: tip.NewID(), OfferID: real.OfferID, Category: tip.DPRKCategories[rng.IntN(len(tip.DPRKCategories))],
 					Status: statuses[rng.IntN(len(statuses))], HasHits: rng.IntN(100) < 8,
 					// Older than the real report, which stays on the first page.
-					ReceivedAt: real.ReceivedAt.Add(-time.Duration(1+rng.IntN(3*365*24)) * time.Hour), PublicKey: real.PublicKey},
+					ReceivedAt: real.ReceivedAt.Add(-time.Duration(1+rng.IntN(3*365*24)) * time.Hour)},
 				ReceiptLookup: tip.NewID(),
 				WrappedKeys:   wrapped,
 				Content:       content,

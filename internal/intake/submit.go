@@ -120,7 +120,7 @@ func (s *Server) sealTip(ctx context.Context, key *seal.Key, offer tip.Offer, re
 		Tip: tip.Tip{
 			ID: tip.NewID(), OfferID: offer.ID, Category: rep.Category, Status: tip.StatusNew,
 			WantsReward: rep.WantsReward, HasHits: sealed.Screening != nil && sealed.Screening.HasHits(),
-			ReceivedAt: time.Now(), PublicKey: key.Recipient().String(),
+			ReceivedAt: time.Now(),
 		},
 		ReceiptLookup: rcpt.LookupID(),
 		WrappedKeys:   wrapped,

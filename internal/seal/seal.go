@@ -50,7 +50,7 @@ type Key struct {
 // Recipient is a public key that things can be sealed to.
 type Recipient struct {
 	r       age.Recipient
-	encoded string
+	encoded string // "" until asked for: a hybrid key's text is 1,900 characters of bech32
 }
 
 // NewKey generates a fresh post-quantum hybrid key.
@@ -59,8 +59,7 @@ func NewKey() (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to generate key: %w", err)
 	}
-	r := id.Recipient()
-	return &Key{id: id, recipient: Recipient{r: r, encoded: r.String()}, encoded: id.String()}, nil
+	return &Key{id: id, recipient: Recipient{r: id.Recipient()}, encoded: id.String()}, nil
 }
 
 // ParseKey reads a key in age's text form (AGE-SECRET-KEY-PQ-1... or
@@ -73,13 +72,13 @@ func ParseKey(s string) (*Key, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Key{id: id, recipient: Recipient{r: id.Recipient(), encoded: id.Recipient().String()}, encoded: s}, nil
+		return &Key{id: id, recipient: Recipient{r: id.Recipient()}, encoded: s}, nil
 	case strings.HasPrefix(s, "AGE-SECRET-KEY-1"):
 		id, err := age.ParseX25519Identity(s)
 		if err != nil {
 			return nil, err
 		}
-		return &Key{id: id, recipient: Recipient{r: id.Recipient(), encoded: id.Recipient().String()}, encoded: s}, nil
+		return &Key{id: id, recipient: Recipient{r: id.Recipient()}, encoded: s}, nil
 	}
 	return nil, errors.New("not an age secret key (expected AGE-SECRET-KEY-PQ-1... or AGE-SECRET-KEY-1...)")
 }
@@ -187,13 +186,21 @@ func ParseRecipient(s string) (Recipient, error) {
 }
 
 // String returns the public text form of the recipient.
-func (r Recipient) String() string { return r.encoded }
+func (r Recipient) String() string {
+	if r.encoded == "" && r.r != nil {
+		return r.r.(fmt.Stringer).String()
+	}
+	return r.encoded
+}
 
 // IsZero reports whether r was never set.
 func (r Recipient) IsZero() bool { return r.r == nil }
 
 // PostQuantum reports whether things sealed to r resist a future quantum computer.
-func (r Recipient) PostQuantum() bool { return strings.HasPrefix(r.encoded, "age1pq1") }
+func (r Recipient) PostQuantum() bool {
+	_, hybrid := r.r.(*age.HybridRecipient)
+	return hybrid
+}
 
 // Seal returns a writer that encrypts what is written to it, for to, into dst.
 // The caller must Close it to write the final chunk.

@@ -239,7 +239,7 @@ func seed(b *testing.B, name string, s *store.Store, raw *sql.DB) error {
 			batch = append(batch, &store.NewTip{
 				Tip: tip.Tip{ID: id, OfferID: offer.ID, Category: tip.DPRKCategories[rng.IntN(len(tip.DPRKCategories))],
 					Status: pickStatus(rng), WantsReward: rng.IntN(3) == 0, HasHits: rng.IntN(100) < 8,
-					ReceivedAt: now.Add(-time.Duration(rng.IntN(3*365*24)) * time.Hour), PublicKey: "age1pq1benchmark"},
+					ReceivedAt: now.Add(-time.Duration(rng.IntN(3*365*24)) * time.Hour)},
 				ReceiptLookup: tip.NewID(),
 				WrappedKeys:   map[string][]byte{benchHolder: wrapped, "recovery": wrapped},
 				Content:       content,

@@ -40,7 +40,7 @@ func stage(t *testing.T, s *store.Store, data []byte) string {
 func newTip(offer tip.Offer, staged ...string) *store.NewTip {
 	id := tip.NewID()
 	return &store.NewTip{
-		Tip:           tip.Tip{ID: id, OfferID: offer.ID, Category: "oil", Status: tip.StatusNew, ReceivedAt: time.Now(), PublicKey: "age1pq1example"},
+		Tip:           tip.Tip{ID: id, OfferID: offer.ID, Category: "oil", Status: tip.StatusNew, ReceivedAt: time.Now()},
 		ReceiptLookup: "lookup-" + id,
 		WrappedKeys:   map[string][]byte{"receipt": []byte("wrapped-r"), "recovery": []byte("wrapped-k")},
 		Content:       []byte("sealed content of " + id),

@@ -56,7 +56,7 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 				}
 			}
 			tipRows = append(tipRows, []any{t.ID, t.OfferID, string(t.Category), string(t.Status), boolInt(t.WantsReward), boolInt(t.HasHits),
-				tip.CoarseTime(t.ReceivedAt).Unix(), t.PublicKey, nullString(n.ReceiptLookup), contentID})
+				tip.CoarseTime(t.ReceivedAt).Unix(), nullString(n.ReceiptLookup), contentID})
 			for _, holder := range slices.Sorted(maps.Keys(n.WrappedKeys)) {
 				keys = append(keys, []any{t.ID, holder, n.WrappedKeys[holder]})
 			}
@@ -70,7 +70,7 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 		}{
 			{"blobs (id, tip_id, size)", blobs},
 			{"blob_chunks (blob_id, seq, data)", chunks},
-			{"tips (id, offer_id, category, status, wants_reward, has_hits, received_at, public_key, receipt_lookup, content_blob)", tipRows},
+			{"tips (id, offer_id, category, status, wants_reward, has_hits, received_at, receipt_lookup, content_blob)", tipRows},
 			{"tip_keys (tip_id, holder, wrapped)", keys},
 			{"tip_tokens (tip_id, token)", tokens},
 		} {
@@ -130,14 +130,14 @@ func (s *Store) LinkedTips(ctx context.Context, tipID string) ([]string, error) 
 	return ids, nil
 }
 
-const tipColumns = `id, offer_id, category, status, wants_reward, has_hits, received_at, public_key, content_blob, COALESCE(assignee, ''), priority, legal_hold, closed_at`
+const tipColumns = `id, offer_id, category, status, wants_reward, has_hits, received_at, content_blob, COALESCE(assignee, ''), priority, legal_hold, closed_at`
 
 func scanTip(row scanner) (tip.Tip, string, error) {
 	var t tip.Tip
 	var category, status, content string
 	var wants, hits, hold int
 	var received, closed int64
-	if err := row.Scan(&t.ID, &t.OfferID, &category, &status, &wants, &hits, &received, &t.PublicKey, &content, &t.Assignee, &t.Priority, &hold, &closed); err != nil {
+	if err := row.Scan(&t.ID, &t.OfferID, &category, &status, &wants, &hits, &received, &content, &t.Assignee, &t.Priority, &hold, &closed); err != nil {
 		return t, "", err
 	}
 	t.LegalHold, t.ClosedAt = hold == 1, timeOrZero(closed)

@@ -17,7 +17,6 @@ type Tip struct {
 	WantsReward bool
 	HasHits     bool
 	ReceivedAt  time.Time // coarse: see CoarseTime
-	PublicKey   string    // the tip's recipient; anyone may seal more to it
 
 	// What the desk tracks in the clear.
 	Assignee  string // user id, or ""
