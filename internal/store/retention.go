@@ -23,10 +23,21 @@ func (s *Store) ShredDue(ctx context.Context, cutoff time.Time) ([]string, error
 
 // ShredTip deletes a tip for good: its wrapped keys, its sealed content,
 // messages, notes and files. With SQLite's secure_delete on, the freed pages
-// are overwritten. A backup taken before the shred still holds the tip, with
-// its wrapped keys: shredding reaches backups only as they expire.
+// are overwritten. Blob files are unlinked after the commit, not overwritten:
+// the tip's wrapped keys are gone by then, which is what shreds the tip, and
+// an overwrite is no promise on a journalling file system or an SSD. A crash
+// in between leaves files the sweeper deletes (sweepOrphanFiles). A backup
+// taken before the shred still holds the tip, with its wrapped keys:
+// shredding reaches backups only as they expire.
 func (s *Store) ShredTip(ctx context.Context, tipID string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	var files []string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.files != nil {
+			var err error
+			if files, err = s.fileBlobsOf(ctx, tx, tipID); err != nil {
+				return fmt.Errorf("failed to shred tip: %w", err)
+			}
+		}
 		for _, q := range []string{
 			`DELETE FROM tip_keys WHERE tip_id = ?`,
 			`DELETE FROM tips WHERE id = ?`, // cascades to messages, notes, labels, tokens, sessions
@@ -38,4 +49,26 @@ func (s *Store) ShredTip(ctx context.Context, tipID string) error {
 		}
 		return nil
 	})
+	if err != nil || len(files) == 0 {
+		return err
+	}
+	return s.files.remove(files...)
+}
+
+// fileBlobsOf lists the ids of a tip's blob files.
+func (s *Store) fileBlobsOf(ctx context.Context, tx *sql.Tx, tipID string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, s.rebind(`SELECT id FROM blobs WHERE tip_id = ? AND in_file = 1`), tipID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

@@ -3,8 +3,9 @@
 // and one set of queries.
 //
 // The store holds only ciphertext for anything a source or analyst wrote:
-// sealed blobs cut into chunk rows, wrapped keys, and the few fields the desk
-// sorts on. It never sees a key that opens them.
+// sealed blobs cut into chunk rows (on SQLite, uploaded files are sealed blob
+// files in the data folder instead: see BlobDir), wrapped keys, and the few
+// fields the desk sorts on. It never sees a key that opens them.
 package store
 
 import (
@@ -36,7 +37,8 @@ type Store struct {
 	read     *sql.DB
 	write    *sql.DB // SQLite: one connection, so writers queue in Go, not in busy retries
 	postgres bool
-	stmts    sync.Map // query -> *sql.Stmt, see queryRow
+	stmts    sync.Map   // query -> *sql.Stmt, see queryRow
+	files    *blobFiles // SQLite: uploaded files as blob files in the data folder
 }
 
 // Open opens (and migrates) the database: PostgreSQL when dsn is set, else
@@ -48,6 +50,11 @@ func Open(ctx context.Context, dataDir, dsn string) (*Store, error) {
 		s, err = openPostgres(dsn)
 	} else {
 		s, err = openSQLite(filepath.Join(dataDir, DBFile))
+		if err == nil {
+			if s.files, err = openBlobFiles(dataDir); err != nil {
+				s.Close()
+			}
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package upload
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"tipline/internal/metadata"
@@ -24,54 +23,12 @@ type Choices struct {
 // them — their BlobIDs are what the tip or message adopts; problems a sender
 // can fix are field errors, and then no files are returned.
 func (u *Upload) Process(ctx context.Context, key *seal.Key, choice Choices) ([]tip.File, tip.FieldErrors, error) {
-	st := u.st
 	var files []tip.File
 	fe := tip.FieldErrors{}
 	for _, f := range u.Files {
-		file := tip.File{Name: f.name, Type: f.typ.Name, BlobID: f.blob}
-		plain, size, err := openStaged(ctx, st, f.blob, key)
+		file, err := u.process(ctx, f, key, choice, fe)
 		if err != nil {
 			return nil, nil, err
-		}
-		file.Size = size
-		switch {
-		case f.typ.CarriesNoMetadata():
-			if _, err := metadata.CopyText(io.Discard, io.NewSectionReader(plain, 0, size)); err != nil {
-				if !choice.OthersAsIs {
-					fe["attachment"] = tip.FieldError{Key: "err_file_needs_consent", Arg: f.name}
-				}
-				break
-			}
-			file.Metadata = tip.MetadataReport{Checked: true}
-		case f.typ.Cleanable() && choice.KeepMetadata:
-			rep, err := metadata.Inspect(plain, size, f.typ)
-			if err != nil {
-				if !choice.OthersAsIs {
-					fe["attachment"] = tip.FieldError{Key: "err_file_damaged", Arg: f.name}
-				}
-				break
-			}
-			file.Metadata = reportOf(rep)
-		case f.typ.Cleanable():
-			cleaned, cleanedSize, rep, err := clean(ctx, st, plain, size, f.typ, key.Recipient())
-			if cleaned != "" {
-				u.staged = append(u.staged, cleaned)
-			}
-			if err != nil {
-				if isStoreError(err) {
-					return nil, nil, err
-				}
-				if !choice.OthersAsIs {
-					fe["attachment"] = tip.FieldError{Key: "err_file_damaged", Arg: f.name}
-				}
-				break
-			}
-			st.DeleteStaged(ctx, f.blob)
-			file.BlobID, file.Size, file.Metadata = cleaned, cleanedSize, reportOf(rep)
-		default:
-			if !choice.OthersAsIs {
-				fe["attachment"] = tip.FieldError{Key: "err_file_needs_consent", Arg: f.name + " (" + f.typ.Name + ")"}
-			}
 		}
 		files = append(files, file)
 	}
@@ -81,13 +38,72 @@ func (u *Upload) Process(ctx context.Context, key *seal.Key, choice Choices) ([]
 	return files, nil, nil
 }
 
-// openStaged gives random access to a staged file's plaintext.
-func openStaged(ctx context.Context, st *store.Store, blobID string, key *seal.Key) (io.ReaderAt, int64, error) {
+// process decides for one staged file; a problem the sender can fix goes
+// into fe.
+func (u *Upload) process(ctx context.Context, f *StagedFile, key *seal.Key, choice Choices, fe tip.FieldErrors) (tip.File, error) {
+	st := u.st
+	file := tip.File{Name: f.name, Type: f.typ.Name, BlobID: f.blob}
+	staged, plain, size, err := openStaged(ctx, st, f.blob, key)
+	if err != nil {
+		return file, err
+	}
+	defer staged.Close()
+	file.Size = size
+	switch {
+	case f.typ.CarriesNoMetadata():
+		if _, err := metadata.CopyText(io.Discard, io.NewSectionReader(plain, 0, size)); err != nil {
+			if !choice.OthersAsIs {
+				fe["attachment"] = tip.FieldError{Key: "err_file_needs_consent", Arg: f.name}
+			}
+			break
+		}
+		file.Metadata = tip.MetadataReport{Checked: true}
+	case f.typ.Cleanable() && choice.KeepMetadata:
+		rep, err := metadata.Inspect(plain, size, f.typ)
+		if err != nil {
+			if !choice.OthersAsIs {
+				fe["attachment"] = tip.FieldError{Key: "err_file_damaged", Arg: f.name}
+			}
+			break
+		}
+		file.Metadata = reportOf(rep)
+	case f.typ.Cleanable():
+		cleaned, cleanedSize, rep, err := clean(ctx, st, plain, size, f.typ, key.Recipient())
+		if cleaned != "" {
+			u.staged = append(u.staged, cleaned)
+		}
+		if err != nil {
+			if isStoreError(err) {
+				return file, err
+			}
+			if !choice.OthersAsIs {
+				fe["attachment"] = tip.FieldError{Key: "err_file_damaged", Arg: f.name}
+			}
+			break
+		}
+		st.DeleteStaged(ctx, f.blob)
+		file.BlobID, file.Size, file.Metadata = cleaned, cleanedSize, reportOf(rep)
+	default:
+		if !choice.OthersAsIs {
+			fe["attachment"] = tip.FieldError{Key: "err_file_needs_consent", Arg: f.name + " (" + f.typ.Name + ")"}
+		}
+	}
+	return file, nil
+}
+
+// openStaged gives random access to a staged file's plaintext. Close the
+// blob when done.
+func openStaged(ctx context.Context, st *store.Store, blobID string, key *seal.Key) (*store.Blob, io.ReaderAt, int64, error) {
 	b, err := st.OpenStagedBlob(ctx, blobID)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
-	return seal.OpenAt(b, b.Size(), key)
+	plain, size, err := seal.OpenAt(b, b.Size(), key)
+	if err != nil {
+		b.Close()
+		return nil, nil, 0, err
+	}
+	return b, plain, size, nil
 }
 
 // clean writes a cleaned copy of a file into a new staging blob.
@@ -97,19 +113,22 @@ func clean(ctx context.Context, st *store.Store, plain io.ReaderAt, size int64, 
 		return "", 0, metadata.Report{}, storeError{err}
 	}
 	counter := &countingWriter{}
+	var rep metadata.Report
 	sw, err := seal.Seal(storeWriter{bw}, to)
 	if err == nil {
-		var rep metadata.Report
 		rep, err = metadata.Clean(io.MultiWriter(sw, counter), plain, size, typ)
 		if err == nil {
-			err = errors.Join(sw.Close(), closeStore(bw))
-		}
-		if err == nil {
-			return bw.ID(), counter.n, rep, nil
+			err = closeStore(sw)
 		}
 	}
-	st.DeleteStaged(context.WithoutCancel(ctx), bw.ID())
-	return "", 0, metadata.Report{}, err
+	if err == nil {
+		err = closeStore(bw)
+	}
+	if err != nil {
+		bw.Discard()
+		return "", 0, metadata.Report{}, err
+	}
+	return bw.ID(), counter.n, rep, nil
 }
 
 type closer interface{ Close() error }

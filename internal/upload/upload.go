@@ -148,17 +148,18 @@ func stageFile(ctx context.Context, st *store.Store, part *multipart.Part, to se
 	}
 	f.blob = bw.ID()
 	sw, err := seal.Seal(storeWriter{bw}, to)
+	if err == nil {
+		_, err = io.Copy(sw, br)
+		if err == nil {
+			err = closeStore(sw)
+		}
+	}
+	if err == nil {
+		err = closeStore(bw)
+	}
 	if err != nil {
-		return f, err
-	}
-	if _, err := io.Copy(sw, br); err != nil {
-		return f, err
-	}
-	if err := sw.Close(); err != nil {
-		return f, storeError{err}
-	}
-	if err := bw.Close(); err != nil {
-		return f, storeError{err}
+		bw.Discard() // what arrived of a failed upload goes at once, not at the sweep
+		return nil, err
 	}
 	f.size = bw.Size()
 	return f, nil
