@@ -129,17 +129,24 @@ func tokenScore(q, a *tokenForm) float64 {
 	if len(q.words) < minMatchedWords || len(a.words) < minMatchedWords {
 		return 0
 	}
+	qs, as := q.words, a.words
+	if m := joinSplitWords(qs, as); m != nil {
+		qs = m
+	}
+	if m := joinSplitWords(as, qs); m != nil {
+		as = m
+	}
 	var aMatched [32]bool
-	if len(a.words) > len(aMatched) {
+	if len(as) > len(aMatched) {
 		return 0
 	}
 	var sum, weight, qMissing float64
 	matched := 0
-	for i := range q.words {
-		qw := &q.words[i]
+	for i := range qs {
+		qw := &qs[i]
 		best, bj := 0.0, -1
-		for j := range a.words {
-			if s := wordSimilarity(qw, &a.words[j]); s > best {
+		for j := range as {
+			if s := wordSimilarity(qw, &as[j]); s > best {
 				best, bj = s, j
 			}
 		}
@@ -149,7 +156,7 @@ func tokenScore(q, a *tokenForm) float64 {
 		}
 		matched++
 		aMatched[bj] = true
-		w := a.words[bj].idf
+		w := as[bj].idf
 		sum += w * best
 		weight += w
 	}
@@ -157,12 +164,86 @@ func tokenScore(q, a *tokenForm) float64 {
 		return 0
 	}
 	aMissing := 0.0
-	for j := range a.words {
+	for j := range as {
 		if !aMatched[j] {
-			aMissing += a.words[j].idf
+			aMissing += as[j].idf
 		}
 	}
 	return sum / weight * (1 - missingWordCost*(qMissing/q.mass+aMissing/a.mass))
+}
+
+// joinSplitWords returns x with two neighbouring words joined into one
+// where the other name writes them as one word ("Abu Obidah" and
+// "Abu-Obaidah", normalised "abuobaidah"; "Daba Na Walna" and "DABA
+// NAUALNA"), or nil when there is none. Keys already catch a name written
+// with and without spaces when it is otherwise spelt the same; this is for
+// the spacing and the spelling differing at once. The joined word must be
+// at least joinedFloor like the other's word and more like it than either
+// part is, and neither part may be a word of the other name as written,
+// so that "Kim Jong Un" is never read as "Kim Jongun" against "Jong".
+func joinSplitWords(x, y []tokenWord) []tokenWord {
+	var out []tokenWord
+	for i := 0; i < len(x); i++ {
+		if i+1 < len(x) {
+			if w, ok := joinable(&x[i], &x[i+1], y); ok {
+				if out == nil {
+					out = append(make([]tokenWord, 0, len(x)), x[:i]...)
+				}
+				out = append(out, w)
+				i++
+				continue
+			}
+		}
+		if out != nil {
+			out = append(out, x[i])
+		}
+	}
+	return out
+}
+
+// joinable returns p and r joined, when that is one of y's words.
+func joinable(p, r *tokenWord, y []tokenWord) (tokenWord, bool) {
+	if len(p.text) < minJoinedPart && !articles[p.text] || len(r.text) < minJoinedPart || hasWord(y, p.text) || hasWord(y, r.text) {
+		return tokenWord{}, false
+	}
+	n := len(p.text) + len(r.text)
+	for j := range y {
+		t := y[j].text
+		// Cheap tests first: most pairs are not near in length or do
+		// not begin alike.
+		if len(t) < n-2 || len(t) > n+2 || t[0] != p.text[0] {
+			continue
+		}
+		joined := tokenWord{text: p.text + r.text, idf: p.idf + r.idf}
+		joined.latin = translit.LatinKey(joined.text)
+		s := wordSimilarity(&joined, &y[j])
+		if s >= joinedFloor && s > wordSimilarity(p, &y[j]) && s > wordSimilarity(r, &y[j]) {
+			return joined, true
+		}
+	}
+	return tokenWord{}, false
+}
+
+// joinedFloor is how alike two words joined and the other name's one word
+// must be to be read as one word.
+const joinedFloor = 0.9
+
+// minJoinedPart is the shortest word that is joined to its neighbour: one-
+// and two-letter words are Chinese and Korean syllables or particles, and
+// joined they resemble too many names ("Ta Pang" is not "Tapani"). The
+// Arabic article is the exception: written apart or hyphenated (and so
+// joined by normalisation), "Al Fawaz" is "Al-Fawwaz".
+const minJoinedPart = 3
+
+var articles = map[string]bool{"al": true, "el": true, "ul": true}
+
+func hasWord(ws []tokenWord, t string) bool {
+	for i := range ws {
+		if ws[i].text == t {
+			return true
+		}
+	}
+	return false
 }
 
 // numbersAgree reports whether two names carry the same numbers. A ship's
