@@ -31,6 +31,12 @@ func TestScoringRules(t *testing.T) {
 		{"은정 김", "ofac:20157", false},                 // Eun Jeong Kim: the same syllables, not the same name
 		{"Frank D. Lucas", "", false},                 // an initial does not split a name into "Lucas"
 		{"John A. Yarmuth", "", false},                // nor the initial "A." (not the article) into "John"
+		// A long official name is tried whole, not only in runs split at
+		// "for", "of" and "the" (a letter dropped from "DIRECTORATE").
+		{"MAIN DIRECORATE FOR COMBATING ORGANIZED CRIME AND CORRUPTION OF THE MVD OF THE REPUBLIC OF BELARUS", "ofac:31851", true},
+		{"CJSCZEST", "ofac:16811", true},               // a legal form glued on: CJSC ZEST
+		{"OOOEKOGRUPP", "ofac:36576", true},            // OOO EKOGRUPP
+		{"Tapani Tapani Lassila", "ofac:11290", false}, // "TA PANG": syllables are not joined
 	} {
 		if tc.key == "" {
 			if r := ix.Screen(tc.query, screen.Options{}); len(r.Hits) != 0 {
@@ -42,31 +48,40 @@ func TestScoringRules(t *testing.T) {
 			t.Errorf("%q hits %s: %v, want %v", tc.query, tc.key, got, tc.want)
 		}
 	}
-	// Held out, a two-word part of a three-word name is found through its
-	// words' weight.
-	var found bool
-	for _, h := range ix.NameHitsHoldingOut("Dawood Ebrahim", "un:QDi.135", dawoodEbrahim(t)) {
-		found = found || (h.ID == "QDi.135" && h.Score >= screen.DefaultThreshold)
-	}
-	if !found {
-		t.Errorf("held-out %q does not find un:QDi.135", "Dawood Ebrahim")
+	// Held out, each alias is found through its entry's other names.
+	for _, tc := range []struct{ key, alias string }{
+		// A two-word part of a three-word name, through its words' weight.
+		{"un:QDi.135", "Dawood Ebrahim"},
+		// The spacing and the spelling differ at once: "HAFEZ, Abu-Obaidah K.".
+		{"ofac:18535", "HAFIZ, Abu Obidah K"},
+		// A name in two scripts: its Latin words alone are another name.
+		{"un:QDi.291", "Ibrahim Hassan Tali Asiri (إبراهيم حسن طالع عسيري)"},
+	} {
+		var found bool
+		for _, h := range ix.NameHitsHoldingOut(tc.alias, tc.key, aliasIndex(t, tc.key, tc.alias)) {
+			found = found || (string(h.Source)+":"+h.ID == tc.key && h.Score >= screen.DefaultThreshold)
+		}
+		if !found {
+			t.Errorf("held-out %q does not find %s", tc.alias, tc.key)
+		}
 	}
 }
 
-func dawoodEbrahim(t *testing.T) int {
+// aliasIndex returns the number of the name text of the entry keyed key.
+func aliasIndex(t *testing.T, key, text string) int {
 	lists, _ := snapshots(t)
 	for _, l := range lists {
 		for _, e := range l.Entries {
-			if e.Key() != "un:QDi.135" {
+			if e.Key() != key {
 				continue
 			}
 			for i, n := range e.Names {
-				if n.Text == "Dawood Ebrahim" {
+				if n.Text == text {
 					return i
 				}
 			}
 		}
 	}
-	t.Skip("un:QDi.135 has no alias Dawood Ebrahim in this snapshot")
+	t.Skipf("%s has no alias %q in this snapshot", key, text)
 	return 0
 }
