@@ -27,6 +27,7 @@ const (
 	maxFieldBytes = 2 * tip.MaxMessageBytes
 	maxFields     = 1000
 	maxFiles      = 100
+	bodyBuffer    = 256 << 10 // bytes of the request body read from the socket at a time
 )
 
 // Upload is a multipart form read as a stream: its text fields in memory,
@@ -68,6 +69,12 @@ func BlobIDs(files []tip.File) []string {
 // staged has already been deleted; the error is coded (too large, invalid).
 func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recipient, maxBytes int64) (*Upload, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+	// mime/multipart reads through a 4 KiB buffer, which would be one socket
+	// read per 4 KiB: a larger one below it makes those reads from memory.
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{bufio.NewReaderSize(r.Body, bodyBuffer), r.Body}
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, tip.Errorf(tip.CodeInvalid, "expected multipart/form-data")
@@ -149,7 +156,7 @@ func stageFile(ctx context.Context, st *store.Store, part *multipart.Part, to se
 	f.blob = bw.ID()
 	sw, err := seal.Seal(storeWriter{bw}, to)
 	if err == nil {
-		_, err = io.Copy(sw, br)
+		_, err = newReadAhead(br).WriteTo(sw)
 		if err == nil {
 			err = closeStore(sw)
 		}
