@@ -46,7 +46,7 @@ func formSimilarity(x, y *form) float64 {
 		sum := pairedSum(x.tokens, y.tokens)
 		return (sum/float64(len(x.tokens)) + sum/float64(len(y.tokens))) / 2
 	}
-	return (mongeElkan(x.tokens, y.tokens) + mongeElkan(y.tokens, x.tokens)) / 2
+	return mongeElkan(x.tokens, y.tokens)
 }
 
 const minWordSimilarity = 0.75
@@ -89,27 +89,42 @@ func pairedSum(a, b []string) float64 {
 	return sum
 }
 
-// mongeElkan is the mean, over the words of a, of each word's best
-// Jaro–Winkler similarity to a word of b.
+// mongeElkan is the Monge–Elkan similarity taken both ways: the mean, over
+// the words of a, of each word's best Jaro–Winkler similarity to a word of
+// b, averaged with the same over the words of b. Each pair of words is
+// compared once: for long names (an organisation's
+// full name runs to twenty words and more) the comparisons are most of
+// the cost of a query.
 func mongeElkan(a, b []string) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	sum := 0.0
-	for _, s := range a {
-		best := 0.0
-		for _, t := range b {
-			if v := JaroWinkler(s, t); v > best {
-				best = v
-			}
-		}
-		// Below this, two words share a letter or two by chance ("un" and
-		// "jong"); counting that would lift unrelated names.
-		if best >= minWordSimilarity {
-			sum += best
+	var rowArr, colArr [64]float64
+	row, col := rowArr[:0], colArr[:0]
+	if len(a) > len(rowArr) || len(b) > len(colArr) {
+		row, col = make([]float64, 0, len(a)), make([]float64, 0, len(b))
+	}
+	row, col = row[:len(a)], col[:len(b)]
+	clear(row)
+	clear(col)
+	for i, s := range a {
+		for j, t := range b {
+			v := JaroWinkler(s, t)
+			row[i] = max(row[i], v)
+			col[j] = max(col[j], v)
 		}
 	}
-	return sum / float64(len(a))
+	// Below minWordSimilarity, two words share a letter or two by chance.
+	mean := func(best []float64) float64 {
+		sum := 0.0
+		for _, v := range best {
+			if v >= minWordSimilarity {
+				sum += v
+			}
+		}
+		return sum / float64(len(best))
+	}
+	return (mean(row) + mean(col)) / 2
 }
 
 // JaroWinkler returns the Jaro–Winkler similarity of two strings, compared
