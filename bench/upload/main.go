@@ -80,6 +80,7 @@ type round struct {
 	serverWrote           int64         // bytes the server caused to be written to disk
 	ageCPU                time.Duration
 	otherCPU              time.Duration // CPU time of every other process during the upload
+	clientCPU             time.Duration // this tool's CPU time during the upload: the client's share of the cores
 }
 
 func run(cfg config) error {

@@ -88,7 +88,8 @@ func timeUpload(cfg config, client *http.Client, base *url.URL, file string, r *
 	machine := readMachine().Sub(machine0)
 	// The machine's counters are sampled per tick and the processes' are not,
 	// so this can come out a little below zero when it is none.
-	r.otherCPU = max(0, machine.Busy-(cpu1-cpu0)-(proc.SelfCPU()-self0))
+	r.clientCPU = proc.SelfCPU() - self0
+	r.otherCPU = max(0, machine.Busy-(cpu1-cpu0)-r.clientCPU)
 	io1, _ := proc.WriteBytes(cfg.pid)
 	r.serverCPU, r.serverWrote = cpu1-cpu0, io1-io0
 	if resp.StatusCode != http.StatusOK {

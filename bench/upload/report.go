@@ -15,8 +15,8 @@ func printRound(i int, size int64, r round, idle int64) {
 	fmt.Printf("  round %d: age %.2fs (%.0f MB/s; +fsync %.2fs, cpu %.2fs)  upload %.2fs (%.0f MB/s, server cpu %.2fs, wrote %s)  read %.2fs\n",
 		i, r.age.Seconds(), mbps(size, r.age), r.ageFsync.Seconds(), r.ageCPU.Seconds(),
 		r.upload.Seconds(), mbps(size, r.upload), r.serverCPU.Seconds(), mib(r.serverWrote), r.read.Seconds())
-	fmt.Printf("           copy + fsync %.2fs (%.0f MB/s); other processes used %.2fs CPU during the upload\n",
-		r.copy.Seconds(), mbps(size, r.copy), r.otherCPU.Seconds())
+	fmt.Printf("           copy + fsync %.2fs (%.0f MB/s); the client used %.2fs CPU, other processes %.2fs during the upload\n",
+		r.copy.Seconds(), mbps(size, r.copy), r.clientCPU.Seconds(), r.otherCPU.Seconds())
 	fmt.Printf("           server RSS idle %s, before %s, peak (VmHWM) %s, sampled peak %s (anon %s)\n",
 		mib(idle), mib(r.rssBefore), mib(r.hwm), mib(r.sampledPeak), mib(r.sampledAnonPeak))
 }
@@ -42,6 +42,7 @@ func summarise(cfg config, rounds []round, idle int64) {
 	cpu := median(rounds, func(r round) time.Duration { return r.serverCPU })
 	wrote := median(rounds, func(r round) int64 { return r.serverWrote })
 	other := median(rounds, func(r round) time.Duration { return r.otherCPU })
+	client := median(rounds, func(r round) time.Duration { return r.clientCPU })
 	var peak, perRun int64
 	for _, r := range rounds {
 		peak = max(peak, r.hwm, r.sampledPeak)
@@ -52,6 +53,7 @@ func summarise(cfg config, rounds []round, idle int64) {
 	fmt.Printf("  age, then fsync:    %6.2fs  %4.0f MB/s\n", ageSynced.Seconds(), mbps(cfg.size, ageSynced))
 	fmt.Printf("  server upload:      %6.2fs  %4.0f MB/s  (server CPU %.2fs, %.0f%% of one core)\n",
 		up.Seconds(), mbps(cfg.size, up), cpu.Seconds(), 100*cpu.Seconds()/up.Seconds())
+	fmt.Printf("  client (this tool): %6.2fs CPU during an upload (sending the file shares the cores)\n", client.Seconds())
 	fmt.Printf("  other processes:    %6.2fs CPU during an upload (the machine's other work)\n", other.Seconds())
 	fmt.Printf("  read the file:      %6.2fs  %4.0f MB/s\n", read.Seconds(), mbps(cfg.size, read))
 	fmt.Printf("  copy it, fsync:     %6.2fs  %4.0f MB/s\n", copied.Seconds(), mbps(cfg.size, copied))
