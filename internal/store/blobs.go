@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"tipline/internal/tip"
@@ -103,7 +104,11 @@ type Blob struct {
 	ctx  context.Context
 	id   string
 	size int64
-	file *os.File // a blob file; nil for chunk rows
+	// A blob file: open until read to its end (a download or an export
+	// that reads it through need not close it), opened again if read again.
+	inFile bool
+	fileMu sync.Mutex
+	file   *os.File
 	// one cached chunk, so sequential ReadAt calls cost one query per chunk
 	cached    []byte
 	cachedSeq int
@@ -144,17 +149,21 @@ func (s *Store) openBlob(ctx context.Context, id, query string, args ...any) (*B
 		if err != nil {
 			return nil, err
 		}
-		b.file = f
+		b.inFile, b.file = true, f
 	}
 	return b, nil
 }
 
-// Close releases the blob's file, if it has one.
+// Close releases the blob's file, if it has one open.
 func (b *Blob) Close() error {
+	b.fileMu.Lock()
+	defer b.fileMu.Unlock()
 	if b.file == nil {
 		return nil
 	}
-	return b.file.Close()
+	err := b.file.Close()
+	b.file = nil
+	return err
 }
 
 // Size returns the sealed size of the blob.
@@ -175,7 +184,7 @@ func (b *Blob) chunk(seq int) ([]byte, error) {
 
 // ReadAt reads sealed bytes at off.
 func (b *Blob) ReadAt(p []byte, off int64) (int, error) {
-	if b.file != nil {
+	if b.inFile {
 		return b.readFileAt(p, off)
 	}
 	n := 0
@@ -207,7 +216,20 @@ func (b *Blob) readFileAt(p []byte, off int64) (int, error) {
 	if short {
 		p = p[:b.size-off]
 	}
+	b.fileMu.Lock()
+	defer b.fileMu.Unlock()
+	if b.file == nil {
+		f, err := b.s.files.open(b.id)
+		if err != nil {
+			return 0, err
+		}
+		b.file = f
+	}
 	n, err := b.file.ReadAt(p, off)
+	if off+int64(n) == b.size {
+		b.file.Close() // read to the end
+		b.file = nil
+	}
 	if n < len(p) {
 		if err == nil || err == io.EOF {
 			err = io.ErrUnexpectedEOF // the file is shorter than recorded
