@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -26,6 +27,7 @@ const (
 	maxFieldBytes = 2 * tip.MaxMessageBytes
 	maxFields     = 1000
 	maxFiles      = 100
+	bodyBuffer    = 256 << 10 // bytes of the request body read from the socket at a time
 )
 
 // Upload is a multipart form read as a stream: its text fields in memory,
@@ -67,7 +69,13 @@ func BlobIDs(files []tip.File) []string {
 // staged has already been deleted; the error is coded (too large, invalid).
 func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recipient, maxBytes int64) (*Upload, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
-	mr, err := newFormReader(r)
+	// mime/multipart reads through a 4 KiB buffer, which would be one socket
+	// read per 4 KiB: a larger one below it makes those reads from memory.
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{bufio.NewReaderSize(r.Body, bodyBuffer), r.Body}
+	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, tip.Errorf(tip.CodeInvalid, "expected multipart/form-data")
 	}
@@ -87,7 +95,7 @@ func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recip
 	return u, nil
 }
 
-func (u *Upload) read(ctx context.Context, st *store.Store, mr *formReader, to seal.Recipient) error {
+func (u *Upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader, to seal.Recipient) error {
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -130,7 +138,7 @@ func (u *Upload) read(ctx context.Context, st *store.Store, mr *formReader, to s
 
 // stageFile seals one file part into a staging blob. An empty part (a file
 // input left empty) stages nothing.
-func stageFile(ctx context.Context, st *store.Store, part *formPart, to seal.Recipient) (*StagedFile, error) {
+func stageFile(ctx context.Context, st *store.Store, part *multipart.Part, to seal.Recipient) (*StagedFile, error) {
 	br := bufio.NewReaderSize(part, 64<<10)
 	head, err := br.Peek(metadata.SniffLen)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
