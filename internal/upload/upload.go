@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"tipline/internal/metadata"
@@ -64,6 +65,8 @@ func BlobIDs(files []tip.File) []string {
 	return ids
 }
 
+var bodyBuffers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, bodyBuffer) }}
+
 // Read streams a multipart body of at most maxBytes. Files go straight into
 // encryption to the tip's recipient, chunk by chunk. On error, what was
 // staged has already been deleted; the error is coded (too large, invalid).
@@ -71,10 +74,18 @@ func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recip
 	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
 	// mime/multipart reads through a 4 KiB buffer, which would be one socket
 	// read per 4 KiB: a larger one below it makes those reads from memory.
+	// The buffers are pooled: a text-only report must not cost 256 KiB of
+	// fresh memory to collect.
+	body := bodyBuffers.Get().(*bufio.Reader)
+	body.Reset(r.Body)
+	defer func() {
+		body.Reset(nil)
+		bodyBuffers.Put(body)
+	}()
 	r.Body = struct {
 		io.Reader
 		io.Closer
-	}{bufio.NewReaderSize(r.Body, bodyBuffer), r.Body}
+	}{body, r.Body}
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, tip.Errorf(tip.CodeInvalid, "expected multipart/form-data")
