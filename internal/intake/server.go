@@ -60,6 +60,7 @@ type Server struct {
 	committer *committer
 	guesses   *guessGate
 	budget    *budget
+	holders   recipientCache
 }
 
 // New prepares the source site. Call Run to start its background work.

@@ -143,7 +143,7 @@ func (s *Server) wrapForHolders(ctx context.Context, key *seal.Key, offerID stri
 		return nil, err
 	}
 	for _, h := range holders {
-		r, err := seal.ParseRecipient(h.Recipient)
+		r, err := s.holders.parse(h.Recipient)
 		if err != nil {
 			s.log.Error("skipping an offer recipient with a damaged public key", "holder", h.Name)
 			continue

@@ -19,6 +19,7 @@ func (s *Store) CreateOffer(ctx context.Context, o tip.Offer) error {
 	_, err := s.exec(ctx, s.write, `INSERT INTO offers (id, title, description, max_reward_usd, categories, subject, is_default, starts_at, ends_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.ID, string(title), string(desc), o.MaxRewardUSD, string(cats), o.Subject, boolInt(o.IsDefault), unixOrZero(o.StartsAt), unixOrZero(o.EndsAt), o.CreatedAt.Unix())
+	s.offers.clear()
 	if err != nil {
 		return fmt.Errorf("failed to create offer: %w", err)
 	}
@@ -47,18 +48,34 @@ func (s *Store) Offers(ctx context.Context) ([]tip.Offer, error) {
 
 // Offer returns one offer, or a not-found error.
 func (s *Store) Offer(ctx context.Context, id string) (tip.Offer, error) {
+	now := time.Now()
+	if o, ok := s.offers.offer(id, now); ok {
+		return o, nil
+	}
+	gen := s.offers.gen()
 	o, err := scanOffer(s.queryRow(ctx, `SELECT `+offerColumns+` FROM offers WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, tip.Errorf(tip.CodeNotFound, "no such offer")
+	}
+	if err == nil {
+		s.offers.put(gen, o, false, now)
 	}
 	return o, err
 }
 
 // DefaultOffer returns the offer reports go to when none is chosen.
 func (s *Store) DefaultOffer(ctx context.Context) (tip.Offer, error) {
+	now := time.Now()
+	if o, ok := s.offers.defaultOffer(now); ok {
+		return o, nil
+	}
+	gen := s.offers.gen()
 	o, err := scanOffer(s.queryRow(ctx, `SELECT `+offerColumns+` FROM offers WHERE is_default = 1 ORDER BY created_at LIMIT 1`))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, tip.Errorf(tip.CodeNotFound, "no default offer: run tipline init")
+	}
+	if err == nil {
+		s.offers.put(gen, o, true, now)
 	}
 	return o, err
 }
@@ -71,6 +88,19 @@ type Holder struct {
 
 // OfferRecipients lists who new tips of an offer are wrapped to.
 func (s *Store) OfferRecipients(ctx context.Context, offerID string) ([]Holder, error) {
+	now := time.Now()
+	if hs, ok := s.offers.holders(offerID, now); ok {
+		return hs, nil
+	}
+	gen := s.offers.gen()
+	hs, err := s.offerRecipients(ctx, offerID)
+	if err == nil {
+		s.offers.putHolders(gen, offerID, hs, now)
+	}
+	return hs, err
+}
+
+func (s *Store) offerRecipients(ctx context.Context, offerID string) ([]Holder, error) {
 	rows, err := s.queryRows(ctx, `SELECT holder, recipient FROM offer_recipients WHERE offer_id = ? ORDER BY holder`, offerID)
 	if err != nil {
 		return nil, fmt.Errorf("failed to list offer recipients: %w", err)
@@ -89,6 +119,7 @@ func (s *Store) OfferRecipients(ctx context.Context, offerID string) ([]Holder, 
 
 // SetOfferRecipient adds or replaces a recipient of an offer's new tips.
 func (s *Store) SetOfferRecipient(ctx context.Context, offerID string, h Holder) error {
+	defer s.offers.clear()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, h.Name); err != nil {
 			return err
@@ -140,6 +171,7 @@ func timeOrZero(u int64) time.Time {
 // RemoveOfferRecipient stops wrapping an offer's new tips to a holder. Tips
 // already wrapped to them stay readable: revoke to end that.
 func (s *Store) RemoveOfferRecipient(ctx context.Context, offerID, holder string) error {
+	defer s.offers.clear()
 	_, err := s.exec(ctx, s.write, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, holder)
 	return err
 }

@@ -15,6 +15,7 @@ import (
 // categories, subject and dates. Its id, default flag and creation time stay;
 // so do its reports and rewards, which keep pointing at it.
 func (s *Store) UpdateOffer(ctx context.Context, o tip.Offer) error {
+	defer s.offers.clear()
 	title, _ := json.Marshal(o.Title)
 	desc, _ := json.Marshal(o.Description)
 	cats, _ := json.Marshal(o.Categories)

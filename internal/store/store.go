@@ -37,7 +37,8 @@ type Store struct {
 	read     *sql.DB
 	write    *sql.DB // SQLite: one connection, so writers queue in Go, not in busy retries
 	postgres bool
-	stmts    sync.Map   // query -> *sql.Stmt, see queryRow
+	stmts    sync.Map // query -> *sql.Stmt, see queryRow
+	offers   offerCache
 	files    *blobFiles // SQLite: uploaded files as blob files in the data folder
 }
 

@@ -78,6 +78,9 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 				return fmt.Errorf("failed to store tips: %w", err)
 			}
 		}
+		if err := s.dropStaleHolders(ctx, tx, tips); err != nil {
+			return fmt.Errorf("failed to store tips: %w", err)
+		}
 		for _, n := range tips {
 			if err := s.adopt(ctx, tx, n.Tip.ID, n.StagedBlobs); err != nil {
 				return err
@@ -85,6 +88,35 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 		}
 		return nil
 	})
+}
+
+// dropStaleHolders deletes, inside the commit, the wraps of these tips' keys
+// to desk users who no longer receive the tip's offer. Intake reads an
+// offer's recipients before it seals (from a cache, a second old at most), so
+// without this a tip committed just after a revocation could still be
+// wrapped to the revoked user: revocation takes effect for every tip
+// committed after it.
+func (s *Store) dropStaleHolders(ctx context.Context, tx *sql.Tx, tips []*NewTip) error {
+	var ids []any
+	for _, n := range tips {
+		for holder := range n.WrappedKeys {
+			if holder != "receipt" && holder != "recovery" {
+				ids = append(ids, n.Tip.ID)
+				break
+			}
+		}
+	}
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		_, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE tip_id IN (`+strings.Repeat("?, ", len(batch)-1)+`?)
+			AND holder <> 'receipt' AND holder <> 'recovery'
+			AND NOT EXISTS (SELECT 1 FROM tips t JOIN offer_recipients r ON r.offer_id = t.offer_id
+				WHERE t.id = tip_keys.tip_id AND r.holder = tip_keys.holder)`, batch...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // maxInsertArgs keeps one multi-row INSERT under both databases' limits on

@@ -21,6 +21,7 @@ type NewUser struct {
 
 // CreateUser stores a user, their roles and their offer subscriptions at once.
 func (s *Store) CreateUser(ctx context.Context, n NewUser) error {
+	defer s.offers.clear()
 	u := n.User
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := s.exec(ctx, tx, `INSERT INTO users (id, name, password, public_key, wrapped_key, totp_sealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -167,6 +168,7 @@ func (s *Store) ConfirmEnrolment(ctx context.Context, id string) error {
 // their offer subscriptions move to the new public key: the user needs new
 // grants for older tips. Sessions end.
 func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey string, wrappedKey, totpSealed []byte) error {
+	defer s.offers.clear()
 	holder := tip.HolderOf(id)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []struct {
@@ -228,6 +230,7 @@ func (s *Store) GrantTipKey(ctx context.Context, tipID, holder string, wrapped [
 // RevokeHolder deletes every tip key wrapped to a holder, optionally only of
 // one offer's tips, and their subscription to new tips: access ends at once.
 func (s *Store) RevokeHolder(ctx context.Context, holder, offerID string) error {
+	defer s.offers.clear()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if offerID == "" {
 			if _, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE holder = ?`, holder); err != nil {

@@ -1,0 +1,103 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"tipline/internal/store"
+	"tipline/internal/store/storetest"
+	"tipline/internal/tip"
+)
+
+// The source site reads an offer and its recipients on every submission, from
+// a cache. A change made through the same Store shows at once; one made by
+// another process (another app server, the command line) within a second.
+func TestOfferRecipientChangesShowAtOnceHereAndWithinASecondElsewhere(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
+		ctx := context.Background()
+		o := newOffer(t, s)
+		if hs, err := s.OfferRecipients(ctx, o.ID); err != nil || len(hs) != 0 {
+			t.Fatalf("a new offer has recipients: %v, %v", hs, err)
+		}
+		kim := store.Holder{Name: "user:kim", Recipient: "age1pq1kim"}
+		if err := s.SetOfferRecipient(ctx, o.ID, kim); err != nil {
+			t.Fatal(err)
+		}
+		if hs, _ := s.OfferRecipients(ctx, o.ID); len(hs) != 1 || hs[0] != kim {
+			t.Fatalf("an added recipient is not seen at once: %v", hs)
+		}
+		if err := s.RemoveOfferRecipient(ctx, o.ID, kim.Name); err != nil {
+			t.Fatal(err)
+		}
+		if hs, _ := s.OfferRecipients(ctx, o.ID); len(hs) != 0 {
+			t.Fatalf("a removed recipient is still seen: %v", hs)
+		}
+
+		other, err := store.Open(ctx, b.DataDir, b.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		if err := other.SetOfferRecipient(ctx, o.ID, kim); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1100 * time.Millisecond)
+		if hs, _ := s.OfferRecipients(ctx, o.ID); len(hs) != 1 {
+			t.Fatalf("a recipient added by another process is not seen after a second: %v", hs)
+		}
+
+		edited := o
+		edited.MaxRewardUSD = 1_000_000
+		if err := s.UpdateOffer(ctx, edited); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.DefaultOffer(ctx); got.MaxRewardUSD != 1_000_000 {
+			t.Fatalf("an edited offer is not seen at once: %d", got.MaxRewardUSD)
+		}
+	})
+}
+
+// A caller that changes the offer it was given changes nothing for others.
+func TestCachedOfferCannotBeChangedByACaller(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		newOffer(t, s)
+		first, _ := s.DefaultOffer(ctx)
+		first.Title["en"] = "changed by a caller"
+		first.Categories[0] = "changed"
+		again, _ := s.DefaultOffer(ctx)
+		if again.Title["en"] == "changed by a caller" || again.Categories[0] == "changed" {
+			t.Fatal("a caller's change reached the cached offer")
+		}
+	})
+}
+
+// A tip sealed while its offer's recipients were being changed keeps only
+// the wraps of users who still receive the offer when it commits.
+func TestCommitDropsWrapsToUsersWhoNoLongerReceiveTheOffer(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		o := newOffer(t, s)
+		if err := s.SetOfferRecipient(ctx, o.ID, store.Holder{Name: "user:kim", Recipient: "age1pq1kim"}); err != nil {
+			t.Fatal(err)
+		}
+		n := newTip(o)
+		n.WrappedKeys["user:kim"] = []byte("wrapped-kim")
+		n.WrappedKeys["user:lee"] = []byte("wrapped-lee") // revoked after intake read the recipients
+		if err := s.CommitTips(ctx, []*store.NewTip{n}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.WrappedKey(ctx, n.Tip.ID, "user:kim"); err != nil {
+			t.Fatalf("a current recipient lost their wrap: %v", err)
+		}
+		if _, err := s.WrappedKey(ctx, n.Tip.ID, "user:lee"); tip.ErrorCode(err) != tip.CodeNotFound {
+			t.Fatalf("a user who no longer receives the offer kept a wrap: %v", err)
+		}
+		for _, h := range []string{"receipt", "recovery"} {
+			if _, err := s.WrappedKey(ctx, n.Tip.ID, h); err != nil {
+				t.Fatalf("the %s wrap was dropped: %v", h, err)
+			}
+		}
+	})
+}
