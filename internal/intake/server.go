@@ -61,6 +61,7 @@ type Server struct {
 	guesses   *guessGate
 	budget    *budget
 	holders   recipientCache
+	confirm   *confirmPages
 }
 
 // New prepares the source site. Call Run to start its background work.
@@ -93,12 +94,16 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{
+	s := &Server{
 		cfg: cfg, store: cfg.Store, recovery: recovery, index: index, pages: pages, catalogs: catalogs, log: cfg.Logger,
 		committer: newCommitter(cfg.Store),
 		guesses:   &guessGate{interval: cfg.FailedReceiptInterval, delay: cfg.FailedReceiptDelay},
 		budget:    &budget{perMinute: cfg.SubmissionsPerMinute, quota: cfg.StorageQuotaBytes, store: cfg.Store},
-	}, nil
+	}
+	if s.confirm, err = s.prepareConfirmPages(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // StagingTTL is how long an unadopted upload may take before it is swept: a

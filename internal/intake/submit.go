@@ -83,11 +83,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 	s.budget.added(stored)
 
 	web.NoStore(w)
-	s.pages.Render(w, http.StatusOK, "confirm", struct {
-		page
-		Receipt string
-		Files   []tip.File
-	}{s.page(lang), rcpt.String(), files})
+	s.renderConfirm(w, lang, rcpt.String(), files)
 }
 
 // sealTip seals the report to the tip key and wraps the key to the receipt,

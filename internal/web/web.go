@@ -84,9 +84,30 @@ func (t *Templates) Render(w http.ResponseWriter, status int, page string, data 
 		http.Error(w, "Internal error", http.StatusInternalServerError)
 		return
 	}
+	WriteHTML(w, status, buf.Bytes())
+}
+
+// Execute renders a page into memory, for pages that are rendered once and
+// served many times.
+func (t *Templates) Execute(page string, data any) ([]byte, error) {
+	p, ok := t.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("no such template: %s", page)
+	}
+	var buf bytes.Buffer
+	if err := p.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteHTML writes a rendered page with the given status.
+func WriteHTML(w http.ResponseWriter, status int, html ...[]byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	for _, b := range html {
+		w.Write(b)
+	}
 }
 
 var funcs = template.FuncMap{
