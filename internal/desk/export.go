@@ -97,21 +97,28 @@ func (s *Server) writeArchive(r *http.Request, out io.Writer, p *reportPage, key
 		files = append(files, m.Body.Files...)
 	}
 	for i, f := range files {
-		b, err := s.store.OpenBlob(r.Context(), p.Tip.ID, f.BlobID)
-		if err != nil {
-			return err
-		}
-		plain, err := seal.Open(b.Reader(), key)
-		if err != nil {
-			return err
-		}
 		name := fmt.Sprintf("files/%02d-%s", i+1, safeName(f.Name))
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: f.Size, ModTime: now}); err != nil {
-			return err
-		}
-		if _, err := io.Copy(tw, plain); err != nil {
+		if err := s.exportFile(r, tw, key, p.Tip.ID, f, name, now); err != nil {
 			return err
 		}
 	}
 	return tw.Close()
+}
+
+// exportFile adds one file of a report to the export, its blob closed after.
+func (s *Server) exportFile(r *http.Request, tw *tar.Writer, key *seal.Key, tipID string, f tip.File, name string, now time.Time) error {
+	b, err := s.store.OpenBlob(r.Context(), tipID, f.BlobID)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	plain, err := seal.Open(b.Reader(), key)
+	if err != nil {
+		return err
+	}
+	if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: f.Size, ModTime: now}); err != nil {
+		return err
+	}
+	_, err = io.Copy(tw, plain)
+	return err
 }

@@ -35,6 +35,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	defer b.Close()
 	plain, err := seal.Open(b.Reader(), key)
 	if err != nil {
 		s.fail(w, r, err)
