@@ -38,6 +38,10 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 		}
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		receiving, err := s.receiving(ctx, tx, tips)
+		if err != nil {
+			return fmt.Errorf("failed to store tips: %w", err)
+		}
 		var blobs, chunks, tipRows, keys, tokens [][]any
 		for _, n := range tips {
 			t := n.Tip
@@ -58,6 +62,9 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 			tipRows = append(tipRows, []any{t.ID, t.OfferID, string(t.Category), string(t.Status), boolInt(t.WantsReward), boolInt(t.HasHits),
 				tip.CoarseTime(t.ReceivedAt).Unix(), nullString(n.ReceiptLookup), contentID})
 			for _, holder := range slices.Sorted(maps.Keys(n.WrappedKeys)) {
+				if isUserHolder(holder) && !receiving[t.OfferID][holder] {
+					continue // revoked since intake read the offer's recipients
+				}
 				keys = append(keys, []any{t.ID, holder, n.WrappedKeys[holder]})
 			}
 			for _, tok := range n.Tokens {
@@ -78,9 +85,6 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 				return fmt.Errorf("failed to store tips: %w", err)
 			}
 		}
-		if err := s.dropStaleHolders(ctx, tx, tips); err != nil {
-			return fmt.Errorf("failed to store tips: %w", err)
-		}
 		for _, n := range tips {
 			if err := s.adopt(ctx, tx, n.Tip.ID, n.StagedBlobs); err != nil {
 				return err
@@ -90,33 +94,55 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 	})
 }
 
-// dropStaleHolders deletes, inside the commit, the wraps of these tips' keys
-// to desk users who no longer receive the tip's offer. Intake reads an
-// offer's recipients before it seals (from a cache, a second old at most), so
-// without this a tip committed just after a revocation could still be
-// wrapped to the revoked user: revocation takes effect for every tip
-// committed after it.
-func (s *Store) dropStaleHolders(ctx context.Context, tx *sql.Tx, tips []*NewTip) error {
-	var ids []any
+// receiving returns, for the offers of tips that wrap their key to desk
+// users, who receives each offer now, read inside the commit. Intake reads an
+// offer's recipients before it seals (from a cache, a second old at most);
+// reading them again here means a tip committed after a revocation is never
+// wrapped to the revoked user.
+func (s *Store) receiving(ctx context.Context, tx *sql.Tx, tips []*NewTip) (map[string]map[string]bool, error) {
+	var offers []any
+	seen := map[string]bool{}
 	for _, n := range tips {
-		for holder := range n.WrappedKeys {
-			if holder != "receipt" && holder != "recovery" {
-				ids = append(ids, n.Tip.ID)
-				break
-			}
+		if seen[n.Tip.OfferID] || !wrapsToUsers(n) {
+			continue
+		}
+		seen[n.Tip.OfferID] = true
+		offers = append(offers, n.Tip.OfferID)
+	}
+	out := map[string]map[string]bool{}
+	if len(offers) == 0 {
+		return out, nil
+	}
+	rows, err := tx.QueryContext(ctx, s.rebind(`SELECT offer_id, holder FROM offer_recipients WHERE offer_id IN (`+
+		strings.Repeat("?, ", len(offers)-1)+`?)`), offers...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var offer, holder string
+		if err := rows.Scan(&offer, &holder); err != nil {
+			return nil, err
+		}
+		if out[offer] == nil {
+			out[offer] = map[string]bool{}
+		}
+		out[offer][holder] = true
+	}
+	return out, rows.Err()
+}
+
+// isUserHolder reports whether a holder is a desk user, not the source's
+// receipt or the offline recovery key.
+func isUserHolder(holder string) bool { return holder != "receipt" && holder != "recovery" }
+
+func wrapsToUsers(n *NewTip) bool {
+	for holder := range n.WrappedKeys {
+		if isUserHolder(holder) {
+			return true
 		}
 	}
-	for start := 0; start < len(ids); start += 500 {
-		batch := ids[start:min(start+500, len(ids))]
-		_, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE tip_id IN (`+strings.Repeat("?, ", len(batch)-1)+`?)
-			AND holder <> 'receipt' AND holder <> 'recovery'
-			AND NOT EXISTS (SELECT 1 FROM tips t JOIN offer_recipients r ON r.offer_id = t.offer_id
-				WHERE t.id = tip_keys.tip_id AND r.holder = tip_keys.holder)`, batch...)
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return false
 }
 
 // maxInsertArgs keeps one multi-row INSERT under both databases' limits on
