@@ -29,7 +29,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -109,10 +108,6 @@ func run(cfg config) error {
 	if err != nil {
 		return err
 	}
-	client := &http.Client{
-		Timeout:   cfg.timeout,
-		Transport: &http.Transport{Proxy: nil, DisableCompression: true, WriteBufferSize: 64 << 10},
-	}
 	var rounds []round
 	for i := range cfg.runs {
 		var r round
@@ -125,7 +120,7 @@ func run(cfg config) error {
 		if err := timeAge(cfg, recipient, file, &r); err != nil {
 			return err
 		}
-		if err := timeUpload(cfg, client, base, file, &r); err != nil {
+		if err := timeUpload(cfg, base, file, &r); err != nil {
 			return fmt.Errorf("upload %d: %w", i+1, err)
 		}
 		printRound(i+1, cfg.size, r, idle.RSS)

@@ -1,18 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/textproto"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -22,18 +23,12 @@ import (
 var receiptPattern = regexp.MustCompile(`<p id="receipt">([^<]+)</p>`)
 
 // timeUpload posts the file and samples the server's memory while it does.
-func timeUpload(cfg config, client *http.Client, base *url.URL, file string, r *round) error {
-	body, length, closeBody, err := multipartBody(file)
+func timeUpload(cfg config, base *url.URL, file string, r *round) error {
+	form, err := multipartBody(file)
 	if err != nil {
 		return err
 	}
-	defer closeBody()
-	req, err := http.NewRequest(http.MethodPost, base.String()+"/submit", body)
-	if err != nil {
-		return err
-	}
-	req.ContentLength = length
-	req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
+	defer form.file.Close()
 
 	before, err := proc.ReadMemory(cfg.pid)
 	if err != nil {
@@ -67,12 +62,7 @@ func timeUpload(cfg config, client *http.Client, base *url.URL, file string, r *
 	}()
 
 	t0 := time.Now()
-	resp, err := client.Do(req)
-	var page []byte
-	if err == nil {
-		page, err = io.ReadAll(resp.Body)
-		resp.Body.Close()
-	}
+	status, page, err := post(base, cfg.timeout, form)
 	r.upload = time.Since(t0)
 	close(stop)
 	wg.Wait()
@@ -92,8 +82,8 @@ func timeUpload(cfg config, client *http.Client, base *url.URL, file string, r *
 	r.otherCPU = max(0, machine.Busy-(cpu1-cpu0)-r.clientCPU)
 	io1, _ := proc.WriteBytes(cfg.pid)
 	r.serverCPU, r.serverWrote = cpu1-cpu0, io1-io0
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d: %.300s", resp.StatusCode, page)
+	if status != http.StatusOK {
+		return fmt.Errorf("HTTP %d: %.300s", status, page)
 	}
 	if !receiptPattern.Match(page) {
 		return errors.New("HTTP 200 without a receipt")
@@ -103,23 +93,65 @@ func timeUpload(cfg config, client *http.Client, base *url.URL, file string, r *
 
 const boundary = "tipline-bench-upload-boundary-5d41402abc4b2a76"
 
-// multipartBody is the form as a stream: small fields, then the file read
-// from disk as the transport sends it, then the closing boundary.
-func multipartBody(file string) (io.Reader, int64, func(), error) {
+// form is the multipart form as three pieces: the small fields and the file
+// part's header, the file itself, and the closing boundary.
+type form struct {
+	head   []byte
+	file   *os.File
+	tail   string
+	length int64
+}
+
+// post sends the form over a connection of its own and reads the answer.
+// The file goes from the page cache to the socket with sendfile, never
+// through this process: the client shares the two cores with the server,
+// and a source's browser would not be on them at all. (net/http's client
+// copies the body through user space, which cost this tool 0.6 s of CPU per
+// GiB, taken from the server it measures.)
+func post(base *url.URL, timeout time.Duration, f form) (int, []byte, error) {
+	conn, err := net.DialTimeout("tcp", base.Host, timeout)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(timeout))
+	head := fmt.Sprintf("POST /submit HTTP/1.1\r\nHost: %s\r\nContent-Type: multipart/form-data; boundary=%s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
+		base.Host, boundary, f.length)
+	if _, err := conn.Write(append([]byte(head), f.head...)); err != nil {
+		return 0, nil, err
+	}
+	if _, err := conn.(*net.TCPConn).ReadFrom(f.file); err != nil {
+		return 0, nil, err
+	}
+	if _, err := io.WriteString(conn, f.tail); err != nil {
+		return 0, nil, err
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	page, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, page, err
+}
+
+// multipartBody is the form: small fields, then the file read from disk as
+// it is sent, then the closing boundary.
+func multipartBody(file string) (form, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return nil, 0, nil, err
+		return form{}, err
 	}
 	info, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, 0, nil, err
+		return form{}, err
 	}
 	var head bytes.Buffer
 	mw := multipart.NewWriter(&head)
 	if err := mw.SetBoundary(boundary); err != nil {
 		f.Close()
-		return nil, 0, nil, err
+		return form{}, err
 	}
 	for _, kv := range [][2]string{
 		{"category", "oil"},
@@ -128,7 +160,7 @@ func multipartBody(file string) (io.Reader, int64, func(), error) {
 	} {
 		if err := mw.WriteField(kv[0], kv[1]); err != nil {
 			f.Close()
-			return nil, 0, nil, err
+			return form{}, err
 		}
 	}
 	h := textproto.MIMEHeader{}
@@ -136,11 +168,10 @@ func multipartBody(file string) (io.Reader, int64, func(), error) {
 	h.Set("Content-Type", "application/octet-stream")
 	if _, err := mw.CreatePart(h); err != nil {
 		f.Close()
-		return nil, 0, nil, err
+		return form{}, err
 	}
 	tail := "\r\n--" + boundary + "--\r\n"
-	length := int64(head.Len()) + info.Size() + int64(len(tail))
-	return io.MultiReader(&head, f, strings.NewReader(tail)), length, func() { f.Close() }, nil
+	return form{head: head.Bytes(), file: f, tail: tail, length: int64(head.Len()) + info.Size() + int64(len(tail))}, nil
 }
 
 func readMachine() proc.Machine {
