@@ -102,23 +102,22 @@ const secretWorkFactor = 1
 // allows, and it costs microseconds where a key pair derived from the secret
 // cost a post-quantum key generation and encapsulation.
 func WrapToSecret(key *Key, secret []byte, purpose string) ([]byte, error) {
-	r, err := age.NewScryptRecipient(secretPassphrase(secret, purpose))
+	r, err := passphraseRecipient(secretPassphrase(secret, purpose))
 	if err != nil {
-		return nil, fmt.Errorf("failed to wrap key: %w", err)
+		return nil, err
+	}
+	return sealBytes([]byte(key.encoded), r)
+}
+
+// passphraseRecipient is age's scrypt recipient at the work factor of
+// secretWorkFactor, for passphrases derived from high-entropy secrets only.
+func passphraseRecipient(passphrase string) (age.Recipient, error) {
+	r, err := age.NewScryptRecipient(passphrase)
+	if err != nil {
+		return nil, fmt.Errorf("failed to seal: %w", err)
 	}
 	r.SetWorkFactor(secretWorkFactor)
-	var buf bytes.Buffer
-	w, err := age.Encrypt(&buf, r)
-	if err != nil {
-		return nil, fmt.Errorf("failed to wrap key: %w", err)
-	}
-	if _, err := io.WriteString(w, key.encoded); err != nil {
-		return nil, fmt.Errorf("failed to wrap key: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("failed to wrap key: %w", err)
-	}
-	return buf.Bytes(), nil
+	return r, nil
 }
 
 // UnwrapWithSecret opens a key wrapped by [WrapToSecret] with the same secret
@@ -234,10 +233,14 @@ func OpenAt(src io.ReaderAt, size int64, with *Key) (io.ReaderAt, int64, error) 
 
 // SealBytes seals a small value in memory.
 func SealBytes(plaintext []byte, to Recipient) ([]byte, error) {
+	return sealBytes(plaintext, to.r)
+}
+
+func sealBytes(plaintext []byte, to age.Recipient) ([]byte, error) {
 	var buf bytes.Buffer
-	w, err := Seal(&buf, to)
+	w, err := age.Encrypt(&buf, to)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("failed to start sealing: %w", err)
 	}
 	if _, err := w.Write(plaintext); err != nil {
 		return nil, fmt.Errorf("failed to seal: %w", err)
@@ -256,23 +259,11 @@ func SealBytes(plaintext []byte, to Recipient) ([]byte, error) {
 // intake, for the report it has just made a key for; everyone else seals to
 // the recipient. [Open] opens both.
 func SealBytesWithKey(plaintext []byte, key *Key) ([]byte, error) {
-	r, err := age.NewScryptRecipient(key.ownPassphrase())
+	r, err := passphraseRecipient(key.ownPassphrase())
 	if err != nil {
-		return nil, fmt.Errorf("failed to seal: %w", err)
+		return nil, err
 	}
-	r.SetWorkFactor(secretWorkFactor)
-	var buf bytes.Buffer
-	w, err := age.Encrypt(&buf, r)
-	if err != nil {
-		return nil, fmt.Errorf("failed to start sealing: %w", err)
-	}
-	if _, err := w.Write(plaintext); err != nil {
-		return nil, fmt.Errorf("failed to seal: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("failed to seal: %w", err)
-	}
-	return buf.Bytes(), nil
+	return sealBytes(plaintext, r)
 }
 
 // ownPassphrase derives, from the private key, the secret under which
