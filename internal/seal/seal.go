@@ -123,26 +123,19 @@ func passphraseRecipient(passphrase string) (age.Recipient, error) {
 // UnwrapWithSecret opens a key wrapped by [WrapToSecret] with the same secret
 // and purpose. Any other secret gets [ErrCannotOpen].
 func UnwrapWithSecret(wrapped, secret []byte, purpose string) (*Key, error) {
-	id, err := age.NewScryptIdentity(secretPassphrase(secret, purpose))
+	return unwrap(wrapped, passphraseIdentity(secretPassphrase(secret, purpose)))
+}
+
+// passphraseIdentity opens what passphraseRecipient sealed. It refuses
+// anything slower than secretWorkFactor: a damaged or planted wrap must not
+// make the server hash for seconds.
+func passphraseIdentity(passphrase string) age.Identity {
+	id, err := age.NewScryptIdentity(passphrase)
 	if err != nil {
-		return nil, fmt.Errorf("failed to unwrap key: %w", err)
+		panic("seal: scrypt identity: " + err.Error()) // only on an empty passphrase
 	}
-	// Refuse anything slower than what WrapToSecret writes: a damaged or
-	// planted wrap must not make the server hash for seconds.
 	id.SetMaxWorkFactor(secretWorkFactor)
-	r, err := age.Decrypt(bytes.NewReader(wrapped), id)
-	if err != nil {
-		return nil, openError(err)
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("%w: wrapped key is damaged: %v", ErrCannotOpen, err)
-	}
-	k, err := ParseKey(string(b))
-	if err != nil {
-		return nil, fmt.Errorf("wrapped key is damaged: %w", err)
-	}
-	return k, nil
+	return id
 }
 
 // secretPassphrase turns a secret and a purpose into the passphrase of age's
@@ -276,19 +269,18 @@ func (k *Key) ownPassphrase() string {
 // identities are what opens data sealed for k: to its recipient, or with the
 // key itself.
 func (k *Key) identities() []age.Identity {
-	own, err := age.NewScryptIdentity(k.ownPassphrase())
-	if err != nil {
-		return []age.Identity{k.id}
-	}
-	own.SetMaxWorkFactor(secretWorkFactor)
-	return []age.Identity{k.id, own}
+	return []age.Identity{k.id, passphraseIdentity(k.ownPassphrase())}
 }
 
 // OpenBytes opens a small sealed value in memory.
 func OpenBytes(sealed []byte, with *Key) ([]byte, error) {
-	r, err := Open(bytes.NewReader(sealed), with)
+	return openBytes(sealed, with.identities()...)
+}
+
+func openBytes(sealed []byte, ids ...age.Identity) ([]byte, error) {
+	r, err := age.Decrypt(bytes.NewReader(sealed), ids...)
 	if err != nil {
-		return nil, err
+		return nil, openError(err)
 	}
 	b, err := io.ReadAll(r)
 	if err != nil {
@@ -304,7 +296,11 @@ func Wrap(key *Key, to Recipient) ([]byte, error) {
 
 // Unwrap opens a wrapped key with the holder's key.
 func Unwrap(wrapped []byte, with *Key) (*Key, error) {
-	b, err := OpenBytes(wrapped, with)
+	return unwrap(wrapped, with.identities()...)
+}
+
+func unwrap(wrapped []byte, ids ...age.Identity) (*Key, error) {
+	b, err := openBytes(wrapped, ids...)
 	if err != nil {
 		return nil, err
 	}

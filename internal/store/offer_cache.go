@@ -12,7 +12,7 @@ import (
 // offerCacheTTL bounds how stale the source site's view of offers and their
 // recipients may be after a change made outside this process (another app
 // server on the same PostgreSQL, `tipline user add`). Changes made through
-// this Store clear the cache at once, and CommitTips drops any wrap to a
+// this Store clear the cache at once, and CommitTips leaves out any wrap to a
 // holder who stopped receiving the offer in the meantime, so a revocation
 // takes effect for every tip committed after it either way.
 const offerCacheTTL = time.Second
@@ -24,8 +24,7 @@ type offerCache struct {
 	mu         sync.Mutex
 	generation uint64 // bumped by clear, so a fill that raced a change is not kept
 	byID       map[string]cachedOffer
-	defaultID  string
-	defaultAt  time.Time
+	defaultID  string // the default offer's id, once read: its entry in byID says how fresh
 	recipients map[string]cachedHolders
 }
 
@@ -60,9 +59,9 @@ func (c *offerCache) offer(id string, now time.Time) (tip.Offer, bool) {
 
 func (c *offerCache) defaultOffer(now time.Time) (tip.Offer, bool) {
 	c.mu.Lock()
-	id, at := c.defaultID, c.defaultAt
+	id := c.defaultID
 	c.mu.Unlock()
-	if id == "" || now.Sub(at) > offerCacheTTL {
+	if id == "" {
 		return tip.Offer{}, false
 	}
 	return c.offer(id, now)
@@ -80,7 +79,7 @@ func (c *offerCache) put(gen uint64, o tip.Offer, isDefault bool, now time.Time)
 	}
 	c.byID[o.ID] = cachedOffer{cloneOffer(o), now}
 	if isDefault {
-		c.defaultID, c.defaultAt = o.ID, now
+		c.defaultID = o.ID
 	}
 }
 

@@ -55,17 +55,12 @@ func (s *Store) FlagTipsWithTokens(ctx context.Context, tokens []string) (int, e
 	for start := 0; start < len(tokens); start += 500 {
 		batch := tokens[start:min(start+500, len(tokens))]
 		args := make([]any, len(batch))
-		marks := make([]byte, 0, 3*len(batch))
 		for i, t := range batch {
 			args[i] = t
-			if i > 0 {
-				marks = append(marks, ',', ' ')
-			}
-			marks = append(marks, '?')
 		}
 		res, err := s.exec(ctx, s.write, `UPDATE tips SET has_hits = 1, rescreen = 1
 			WHERE closed_at = 0 AND (has_hits = 0 OR rescreen = 0)
-			AND id IN (SELECT tip_id FROM tip_tokens WHERE token IN (`+string(marks)+`))`, args...)
+			AND id IN (SELECT tip_id FROM tip_tokens WHERE token IN (`+placeholders(len(batch))+`))`, args...)
 		if err != nil {
 			return total, fmt.Errorf("failed to flag tips with new hits: %w", err)
 		}

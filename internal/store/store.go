@@ -132,6 +132,10 @@ func (s *Store) Close() error {
 // Postgres reports whether the store is on PostgreSQL.
 func (s *Store) Postgres() bool { return s.postgres }
 
+// placeholders returns n comma-separated ? placeholders, for IN lists and
+// multi-row VALUES.
+func placeholders(n int) string { return strings.Repeat("?, ", n-1) + "?" }
+
 // rebind rewrites ? placeholders to PostgreSQL's $n.
 func (s *Store) rebind(query string) string {
 	if !s.postgres {

@@ -62,7 +62,7 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 			tipRows = append(tipRows, []any{t.ID, t.OfferID, string(t.Category), string(t.Status), boolInt(t.WantsReward), boolInt(t.HasHits),
 				tip.CoarseTime(t.ReceivedAt).Unix(), nullString(n.ReceiptLookup), contentID})
 			for _, holder := range slices.Sorted(maps.Keys(n.WrappedKeys)) {
-				if isUserHolder(holder) && !receiving[t.OfferID][holder] {
+				if tip.IsUserHolder(holder) && !receiving[t.OfferID][holder] {
 					continue // revoked since intake read the offer's recipients
 				}
 				keys = append(keys, []any{t.ID, holder, n.WrappedKeys[holder]})
@@ -113,8 +113,7 @@ func (s *Store) receiving(ctx context.Context, tx *sql.Tx, tips []*NewTip) (map[
 	if len(offers) == 0 {
 		return out, nil
 	}
-	rows, err := tx.QueryContext(ctx, s.rebind(`SELECT offer_id, holder FROM offer_recipients WHERE offer_id IN (`+
-		strings.Repeat("?, ", len(offers)-1)+`?)`), offers...)
+	rows, err := tx.QueryContext(ctx, s.rebind(`SELECT offer_id, holder FROM offer_recipients WHERE offer_id IN (`+placeholders(len(offers))+`)`), offers...)
 	if err != nil {
 		return nil, err
 	}
@@ -132,13 +131,9 @@ func (s *Store) receiving(ctx context.Context, tx *sql.Tx, tips []*NewTip) (map[
 	return out, rows.Err()
 }
 
-// isUserHolder reports whether a holder is a desk user, not the source's
-// receipt or the offline recovery key.
-func isUserHolder(holder string) bool { return holder != "receipt" && holder != "recovery" }
-
 func wrapsToUsers(n *NewTip) bool {
 	for holder := range n.WrappedKeys {
-		if isUserHolder(holder) {
+		if tip.IsUserHolder(holder) {
 			return true
 		}
 	}
@@ -166,7 +161,7 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, into string, rows []
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("(" + strings.Repeat("?, ", width-1) + "?)")
+			q.WriteString("(" + placeholders(width) + ")")
 			args = append(args, row...)
 		}
 		if _, err := s.exec(ctx, tx, q.String(), args...); err != nil {

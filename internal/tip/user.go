@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -44,7 +45,13 @@ func (u User) Has(r Role) bool { return slices.Contains(u.Roles, r) }
 func (u User) Holder() string { return HolderOf(u.ID) }
 
 // HolderOf returns the tip-key holder name of a user id.
-func HolderOf(userID string) string { return "user:" + userID }
+func HolderOf(userID string) string { return userHolderPrefix + userID }
+
+// IsUserHolder reports whether a tip-key holder name is a desk user's, not
+// the source's receipt or the offline recovery key.
+func IsUserHolder(holder string) bool { return strings.HasPrefix(holder, userHolderPrefix) }
+
+const userHolderPrefix = "user:"
 
 var userName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,62}$`)
 
