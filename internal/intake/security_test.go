@@ -3,6 +3,8 @@ package intake_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"regexp"
@@ -137,44 +139,12 @@ func TestRecoveryIdentityOpensATip(t *testing.T) {
 				fields: [][2]string{{"category", "weapons"}, {"message", "crates marked machine tools"}},
 				files:  [][2]string{{"manifest.txt", "12 crates, consignee Tosong"}},
 			})
-			ctx := context.Background()
-			readings, err := receipt.Parse(rcpt)
-			if err != nil {
-				t.Fatal(err)
+			report, files := openAsRecovery(t, s, rcpt)
+			if !strings.Contains(report.Message, "crates marked machine tools") || len(files) != 1 {
+				t.Fatalf("recovery opened %+v", report)
 			}
-			tp, err := s.store.TipByReceipt(ctx, readings[0].LookupID())
-			if err != nil {
-				t.Fatal(err)
-			}
-			wrapped, err := s.store.WrappedKey(ctx, tp.ID, "recovery")
-			if err != nil {
-				t.Fatal(err)
-			}
-			key, err := seal.Unwrap(wrapped, s.recovery)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var rep tip.Report
-			sealed, _ := s.store.TipContent(ctx, tp.ID)
-			plain, err := seal.OpenBytes(sealed, key)
-			if err != nil || !strings.Contains(string(plain), "crates marked machine tools") {
-				t.Fatalf("recovery could not open the report: %v", err)
-			}
-			if err := jsonUnmarshal(plain, &rep); err != nil || len(rep.Files) != 1 {
-				t.Fatalf("report: %+v, %v", rep, err)
-			}
-			blob, err := s.store.OpenBlob(ctx, tp.ID, rep.Files[0].BlobID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := seal.Open(blob.Reader(), key)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got bytes.Buffer
-			got.ReadFrom(r)
-			if got.String() != "12 crates, consignee Tosong" {
-				t.Fatalf("file opened to %q", got.String())
+			if files[0] != "12 crates, consignee Tosong" {
+				t.Fatalf("file opened to %q", files[0])
 			}
 		})
 	}
@@ -202,6 +172,50 @@ func TestUploadLimitsAndMalformedBodies(t *testing.T) {
 	}
 	if n, _ := s.store.StoredBytes(context.Background()); n != 0 {
 		t.Fatalf("%d bytes left stored after refused uploads", n)
+	}
+}
+
+// A body of several MiB is read ahead of the parser on a goroutine of its
+// own; its files still arrive whole, with or without a declared length, and
+// one over the limit is still refused with 413 and nothing stored.
+func TestLargeUploadsArriveWholeOrAreRefused(t *testing.T) {
+	var log strings.Builder
+	for i := 0; log.Len() < 5<<20; i++ {
+		// Lines that begin like a multipart boundary, to make the parser work.
+		fmt.Fprintf(&log, "%07d ship-to-ship transfer logged\r\n--\r\n", i)
+	}
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSite(t, b, siteOptions{})
+			c := s.client(t)
+			f := form{
+				fields: [][2]string{{"category", "oil"}, {"message", "a month of deck logs"}},
+				files:  [][2]string{{"deck-log.txt", log.String()}, {"note.txt", "see the 14th"}},
+			}
+			rcpt := c.submit("/submit", f)
+			if _, files := openAsRecovery(t, s, rcpt); len(files) != 2 || files[0] != log.String() || files[1] != "see the 14th" {
+				t.Fatalf("the files did not arrive whole: %d files", len(files))
+			}
+			body, ct := f.body()
+			resp, page := c.do("POST", "/submit", io.MultiReader(body), ct) // no length: sent chunked
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("a chunked upload: %d\n%s", resp.StatusCode, page)
+			}
+			if _, files := openAsRecovery(t, s, receiptOf(page)); len(files) != 2 || files[0] != log.String() {
+				t.Fatal("a chunked upload did not arrive whole")
+			}
+		})
+	}
+	s := newSite(t, storetest.Backends(t)[0], siteOptions{maxBytes: 2 << 20})
+	resp, page := s.client(t).postMultipart("/submit", form{
+		fields: [][2]string{{"category", "oil"}, {"message", "m"}},
+		files:  [][2]string{{"deck-log.txt", log.String()}},
+	})
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, "2 MiB") {
+		t.Fatalf("want 413 naming the limit, got %d:\n%s", resp.StatusCode, page)
+	}
+	if n, _ := s.store.StoredBytes(context.Background()); n != 0 {
+		t.Fatalf("%d bytes left stored after a refused upload", n)
 	}
 }
 
@@ -236,4 +250,53 @@ func TestConcurrentSubmissionsAllSucceed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openAsRecovery opens the tip behind a receipt with the recovery identity
+// alone, as an operator would offline: its report and its files.
+func openAsRecovery(t *testing.T, s *site, rcpt string) (tip.Report, []string) {
+	t.Helper()
+	ctx := context.Background()
+	readings, err := receipt.Parse(rcpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := s.store.TipByReceipt(ctx, readings[0].LookupID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapped, err := s.store.WrappedKey(ctx, tp.ID, "recovery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := seal.Unwrap(wrapped, s.recovery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep tip.Report
+	sealed, _ := s.store.TipContent(ctx, tp.ID)
+	plain, err := seal.OpenBytes(sealed, key)
+	if err != nil {
+		t.Fatalf("recovery could not open the report: %v", err)
+	}
+	if err := jsonUnmarshal(plain, &rep); err != nil {
+		t.Fatalf("report: %v", err)
+	}
+	var files []string
+	for _, f := range rep.Files {
+		blob, err := s.store.OpenBlob(ctx, tp.ID, f.BlobID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := seal.Open(blob.Reader(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if _, err := got.ReadFrom(r); err != nil {
+			t.Fatalf("file %s: %v", f.Name, err)
+		}
+		files = append(files, got.String())
+	}
+	return rep, files
 }

@@ -1,17 +1,25 @@
 package upload
 
-import "io"
+import (
+	"io"
+	"sync/atomic"
+)
 
-// readAhead reads a file part on a goroutine of its own, a few buffers ahead
-// of the writer it is copied to, so that reading the request (socket,
-// multipart) and sealing it run on two cores rather than taking turns on one.
+// readAhead reads on a goroutine of its own, a few buffers ahead of whoever
+// consumes what it read, so that two stages of an upload run on two cores
+// rather than taking turns on one. It reads a request body ahead of the
+// multipart parser (Read), and a file part ahead of its sealing (WriteTo).
 // The buffers hold plaintext in memory only, like the sealing buffers.
 type readAhead struct {
-	full chan []byte // read, in order; closed after err is set
-	free chan []byte
-	stop chan struct{}
-	done chan struct{}
-	err  error // the read error that ended the part, other than io.EOF
+	full    chan []byte // read, in order; closed after err is set
+	free    chan []byte
+	stop    chan struct{}
+	done    chan struct{}
+	err     error       // the read error that ended the reading, other than io.EOF
+	reading atomic.Bool // the goroutine is in, or about to enter, a Read
+
+	held []byte // the buffer Read is serving from
+	rest []byte // what Read has yet to serve of it
 }
 
 const (
@@ -19,8 +27,9 @@ const (
 	readAheadSize    = 256 << 10
 )
 
-// newReadAhead starts reading r. Its WriteTo must be called: it ends the
-// goroutine, and only then may r's multipart reader be used again.
+// newReadAhead starts reading r. Either WriteTo must be called, or Read until
+// it fails and then Stop: they end the goroutine, and only then may r (a
+// part's multipart reader, a request body) be used again.
 func newReadAhead(r io.Reader) *readAhead {
 	ra := &readAhead{
 		full: make(chan []byte, readAheadBuffers), free: make(chan []byte, readAheadBuffers),
@@ -50,12 +59,23 @@ func (ra *readAhead) read(r io.Reader) {
 				return
 			}
 		}
-		// Fill the buffer: a multipart part returns at most 4 KiB a read.
+		// Fill the buffer: a multipart part returns at most 4 KiB a read,
+		// a socket what has arrived.
 		n := 0
 		var err error
 		for n < len(buf) && err == nil {
+			// Stop sees reading set, or this sees stop closed (or both):
+			// the goroutine never blocks in a Read nobody will end.
+			ra.reading.Store(true)
+			select {
+			case <-ra.stop:
+				ra.reading.Store(false)
+				return
+			default:
+			}
 			var k int
 			k, err = r.Read(buf[n:])
+			ra.reading.Store(false)
 			n += k
 		}
 		if n > 0 {
@@ -92,4 +112,46 @@ func (ra *readAhead) WriteTo(w io.Writer) (int64, error) {
 	}
 	<-ra.done
 	return total, ra.err
+}
+
+// Read serves what was read, in order, to a reader that takes it a little at
+// a time (the multipart parser), and then the error that ended the reading.
+func (ra *readAhead) Read(p []byte) (int, error) {
+	for len(ra.rest) == 0 {
+		if ra.held != nil {
+			ra.free <- ra.held
+			ra.held = nil
+		}
+		buf, ok := <-ra.full
+		if !ok {
+			<-ra.done
+			if ra.err != nil {
+				return 0, ra.err
+			}
+			return 0, io.EOF
+		}
+		ra.held, ra.rest = buf[:cap(buf)], buf
+	}
+	n := copy(p, ra.rest)
+	ra.rest = ra.rest[n:]
+	return n, nil
+}
+
+// Stop ends the reading goroutine and waits for it. If the goroutine is
+// blocked in its reader — a client that stopped sending before the end of its
+// body — unblock must make that Read return (for a request body, a read
+// deadline in the past). It is not called when the reading has ended.
+func (ra *readAhead) Stop(unblock func()) {
+	select {
+	case <-ra.done:
+		return
+	default:
+	}
+	close(ra.stop)
+	if ra.reading.Load() {
+		unblock()
+	}
+	for range ra.full {
+	}
+	<-ra.done
 }

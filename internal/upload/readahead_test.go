@@ -48,3 +48,47 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 	w.after--
 	return len(p), nil
 }
+
+// Read hands what was read to a parser that takes a little at a time, in
+// order, and then the error that ended the body.
+func TestReadAheadServesReadsInOrder(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), readAheadSize/4+7)
+	got, err := io.ReadAll(iotest.OneByteReader(newReadAhead(bytes.NewReader(data))))
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("read %d of %d bytes: %v", len(got), len(data), err)
+	}
+	broken := io.MultiReader(bytes.NewReader(data), iotest.ErrReader(io.ErrUnexpectedEOF))
+	if _, err := io.ReadAll(newReadAhead(broken)); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("a broken body gave %v", err)
+	}
+}
+
+// Stop ends a goroutine blocked on a client that stopped sending by calling
+// unblock — and does not call it when the body was read to its end, when a
+// read deadline would cancel the request that is about to be committed.
+func TestReadAheadStopUnblocksOnlyAStalledRead(t *testing.T) {
+	stalled := &stalledReader{entered: make(chan struct{}), release: make(chan struct{})}
+	ra := newReadAhead(stalled)
+	<-stalled.entered
+	unblocked := false
+	ra.Stop(func() { unblocked = true; close(stalled.release) })
+	if !unblocked {
+		t.Fatal("Stop returned without unblocking the stalled read")
+	}
+
+	ra = newReadAhead(bytes.NewReader(make([]byte, 3*readAheadSize)))
+	if _, err := io.ReadAll(ra); err != nil {
+		t.Fatal(err)
+	}
+	ra.Stop(func() { t.Fatal("unblock called after the body was read to its end") })
+}
+
+// stalledReader is a client that sent nothing and waits: its Read returns only
+// when released, as a socket read does at its deadline.
+type stalledReader struct{ entered, release chan struct{} }
+
+func (r *stalledReader) Read([]byte) (int, error) {
+	close(r.entered)
+	<-r.release
+	return 0, errors.New("i/o timeout")
+}

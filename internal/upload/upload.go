@@ -16,6 +16,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"tipline/internal/metadata"
@@ -28,7 +29,10 @@ const (
 	maxFieldBytes = 2 * tip.MaxMessageBytes
 	maxFields     = 1000
 	maxFiles      = 100
-	bodyBuffer    = 256 << 10 // bytes of the request body read from the socket at a time
+	bodyBuffer    = 256 << 10 // bytes of a small request body read from the socket at a time
+	// readAheadAbove is the body length, in bytes, from which a body is read
+	// on a goroutine of its own.
+	readAheadAbove = 1 << 20
 )
 
 // Upload is a multipart form read as a stream: its text fields in memory,
@@ -74,14 +78,24 @@ func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recip
 	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
 	// mime/multipart reads through a 4 KiB buffer, which would be one socket
 	// read per 4 KiB: a larger one below it makes those reads from memory.
-	// The buffers are pooled: a text-only report must not cost 256 KiB of
-	// fresh memory to collect.
-	body := bodyBuffers.Get().(*bufio.Reader)
-	body.Reset(r.Body)
-	defer func() {
-		body.Reset(nil)
-		bodyBuffers.Put(body)
-	}()
+	// A large body is read on a goroutine of its own, ahead of the parser:
+	// receiving from the socket, parsing and sealing then keep two cores
+	// busy. A small one is read through a pooled buffer: a text-only report
+	// must cost neither a goroutine nor fresh memory to collect.
+	var body io.Reader
+	if r.ContentLength < 0 || r.ContentLength > readAheadAbove {
+		ahead := newReadAhead(r.Body)
+		defer ahead.Stop(func() { http.NewResponseController(w).SetReadDeadline(time.Now()) })
+		body = ahead
+	} else {
+		buffered := bodyBuffers.Get().(*bufio.Reader)
+		buffered.Reset(r.Body)
+		defer func() {
+			buffered.Reset(nil)
+			bodyBuffers.Put(buffered)
+		}()
+		body = buffered
+	}
 	r.Body = struct {
 		io.Reader
 		io.Closer
