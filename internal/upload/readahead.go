@@ -22,13 +22,9 @@ type readAhead struct {
 	rest []byte // what Read has yet to serve of it
 }
 
-// A stage hands over a buffer at a time: 1 MiB buffers rather than 256 KiB
-// ones made a 1 GiB upload about a twentieth faster here, by waking the other
-// stage a quarter as often (docs/benchmarks.md). A slow upload, whose reader
-// never gets ahead, uses one or two of them.
 const (
 	readAheadBuffers = 4
-	readAheadSize    = 1 << 20
+	readAheadSize    = 256 << 10
 )
 
 // newReadAhead starts reading r. Either WriteTo must be called, or Read until
