@@ -1,16 +1,19 @@
 package intake_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"tipline/internal/receipt"
 	"tipline/internal/seal"
@@ -216,6 +219,32 @@ func TestLargeUploadsArriveWholeOrAreRefused(t *testing.T) {
 	}
 	if n, _ := s.store.StoredBytes(context.Background()); n != 0 {
 		t.Fatalf("%d bytes left stored after a refused upload", n)
+	}
+}
+
+// A client that stops sending in the middle of a large body, after a part
+// that is refused, still gets its answer: the goroutine reading the body
+// ahead is not left waiting for bytes that will not come.
+func TestAStalledLargeUploadIsAnswered(t *testing.T) {
+	s := newSite(t, storetest.Backends(t)[0], siteOptions{})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	tooLong := strings.Repeat("x", 300_000) // over the field limit, and over one read-ahead buffer
+	fmt.Fprintf(conn, "POST /submit HTTP/1.1\r\nHost: tipline\r\nContent-Type: multipart/form-data; boundary=B\r\n"+
+		"Content-Length: %d\r\n\r\n--B\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\n%s", 10<<20, tooLong)
+	// ... and nothing more. A minute is only the test's own patience: the
+	// answer comes at once or never.
+	conn.SetReadDeadline(time.Now().Add(time.Minute))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled upload: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("want 413 for the overlong field, got %d", resp.StatusCode)
 	}
 }
 
