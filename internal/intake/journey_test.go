@@ -1,12 +1,14 @@
 package intake_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"tipline/internal/receipt"
 	"tipline/internal/store/storetest"
+	"tipline/internal/tip"
 )
 
 // A source submits in English, comes back with the receipt typed
@@ -119,6 +121,40 @@ func TestValidationKeepsAnswersAndFlagsIMOCheckDigit(t *testing.T) {
 	}
 	if n, _ := s.store.CountTips(t.Context()); n != 0 {
 		t.Fatalf("%d tips stored from an invalid report", n)
+	}
+}
+
+// Three ship rows show open; up to tip.MaxVessels more are under "More
+// ships", which opens without JavaScript (a <details> element), and which a
+// re-rendered form opens itself when the source filled a row in it.
+func TestMoreShipsWithoutJavaScript(t *testing.T) {
+	s := newSite(t, storetest.Backends(t)[0], siteOptions{})
+	c := s.client(t)
+	_, page := c.get("/submit")
+	more := strings.Index(page, `<details id="more-vessels">`)
+	if more < 0 || strings.Count(page[:more], `name="vessel_name"`) != 3 || strings.Count(page, `name="vessel_name"`) != tip.MaxVessels {
+		t.Fatalf("want 3 open ship rows and %d in all, the rest in a closed More ships section", tip.MaxVessels)
+	}
+	fields := [][2]string{{"category", "ship_to_ship"}, {"message", "Five tankers alongside at night"}}
+	for i := range 5 {
+		imo := ""
+		if i == 4 {
+			imo = "8916294" // a wrong check digit, in a row under More ships
+		}
+		fields = append(fields, [2]string{"vessel_name", fmt.Sprintf("TANKER %d", i+1)}, [2]string{"vessel_imo", imo}, [2]string{"vessel_mmsi", ""}, [2]string{"vessel_flag", ""})
+	}
+	resp, page := c.postMultipart("/submit", form{fields: fields})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("want 422, got %d", resp.StatusCode)
+	}
+	if !strings.Contains(page, `<details id="more-vessels" open>`) || !strings.Contains(page, `value="TANKER 5"`) || !strings.Contains(page, "8916294 is not valid") {
+		t.Fatal("the re-rendered form does not show the fifth ship and its problem in an open More ships section")
+	}
+	fields[len(fields)-3][1] = "9321483"
+	rcpt := c.submit("/submit", form{fields: fields})
+	report, _ := openAsRecovery(t, s, rcpt)
+	if len(report.Vessels) != 5 || report.Vessels[4].IMO != "9321483" {
+		t.Fatalf("the report kept %d ships: %+v", len(report.Vessels), report.Vessels)
 	}
 }
 

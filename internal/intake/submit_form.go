@@ -8,8 +8,10 @@ import (
 	"tipline/internal/tip"
 )
 
-// vesselRows is how many ship rows the form shows: enough for a
-// ship-to-ship transfer and its escort, without JavaScript to add more.
+// vesselRows is how many ship rows the form shows open: enough for a
+// ship-to-ship transfer and its escort. The rest, up to tip.MaxVessels, are
+// in a "More ships" section the source opens without JavaScript (a
+// <details> element), open already when the source filled any of them.
 const vesselRows = 3
 
 // formView is the submission form with the source's answers and problems.
@@ -20,11 +22,14 @@ type formView struct {
 	Categories []tip.Category
 	HowKnown   []tip.HowKnown
 	Report     tip.Report
-	VesselRows []tip.Vessel
-	ListFields []listField
-	Errors     tip.FieldErrors
-	FilesLost  bool
-	MaxUpload  string
+	VesselRows []tip.Vessel // tip.MaxVessels rows; from MoreVesselsFrom on, under "More ships"
+	// MoreVesselsFrom is the first row in the "More ships" section.
+	MoreVesselsFrom int
+	MoreVesselsOpen bool
+	ListFields      []listField
+	Errors          tip.FieldErrors
+	FilesLost       bool
+	MaxUpload       string
 }
 
 type listField struct{ Name, Value string }
@@ -57,12 +62,12 @@ func (s *Server) chooseOffer(ctx context.Context, id string) (tip.Offer, error) 
 
 func (s *Server) renderForm(w http.ResponseWriter, status int, lang string, offer tip.Offer, rep *tip.Report, fe tip.FieldErrors, filesLost bool) {
 	rows := append([]tip.Vessel(nil), rep.Vessels...)
-	for len(rows) < vesselRows {
+	for len(rows) < tip.MaxVessels {
 		rows = append(rows, tip.Vessel{})
 	}
 	v := formView{
 		page: s.page(lang), Categories: offer.Categories, HowKnown: []tip.HowKnown{tip.KnownSaw, tip.KnownDocuments, tip.KnownHeard},
-		Report: *rep, VesselRows: rows, Errors: fe, FilesLost: filesLost, MaxUpload: humanBytes(s.cfg.MaxBytes),
+		Report: *rep, VesselRows: rows, MoreVesselsFrom: vesselRows, MoreVesselsOpen: len(rep.Vessels) > vesselRows, Errors: fe, FilesLost: filesLost, MaxUpload: humanBytes(s.cfg.MaxBytes),
 		ListFields: []listField{
 			{"companies", lines(rep.Companies)}, {"people", lines(rep.People)},
 			{"wallets", lines(rep.Wallets)}, {"bank_accounts", lines(rep.BankAccounts)},
