@@ -3,6 +3,7 @@ package upload
 import (
 	"io"
 	"sync/atomic"
+	"time"
 )
 
 // readAhead reads on a goroutine of its own, a few buffers ahead of whoever
@@ -27,9 +28,9 @@ const (
 	readAheadSize    = 256 << 10
 )
 
-// newReadAhead starts reading r. Either WriteTo must be called, or Read until
-// it fails and then Stop: they end the goroutine, and only then may r (a
-// part's multipart reader, a request body) be used again.
+// newReadAhead starts reading r. WriteTo or Stop must be called: they end
+// the goroutine, and only then may r (a part's multipart reader, a request
+// body) be used again.
 func newReadAhead(r io.Reader) *readAhead {
 	ra := &readAhead{
 		full: make(chan []byte, readAheadBuffers), free: make(chan []byte, readAheadBuffers),
@@ -137,17 +138,27 @@ func (ra *readAhead) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// Stop ends the reading goroutine and waits for it. If the goroutine is
-// blocked in its reader — a client that stopped sending before the end of its
-// body — unblock must make that Read return (for a request body, a read
-// deadline in the past). It is not called when the reading has ended.
-func (ra *readAhead) Stop(unblock func()) {
+// Stop ends the reading goroutine and waits for it. A goroutine still in a
+// Read after patience — a client that stopped sending before the end of its
+// body — is ended with unblock, which must make that Read return (for a
+// request body, a read deadline in the past). unblock is never called once
+// the reading has ended.
+func (ra *readAhead) Stop(patience time.Duration, unblock func()) {
 	select {
 	case <-ra.done:
 		return
 	default:
 	}
 	close(ra.stop)
+	if patience > 0 {
+		wait := time.NewTimer(patience)
+		defer wait.Stop()
+		select {
+		case <-ra.done:
+			return
+		case <-wait.C:
+		}
+	}
 	if ra.reading.Load() {
 		unblock()
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 func TestReadAheadCopiesEverythingInOrder(t *testing.T) {
@@ -71,7 +72,7 @@ func TestReadAheadStopUnblocksOnlyAStalledRead(t *testing.T) {
 	ra := newReadAhead(stalled)
 	<-stalled.entered
 	unblocked := false
-	ra.Stop(func() { unblocked = true; close(stalled.release) })
+	ra.Stop(0, func() { unblocked = true; close(stalled.release) })
 	if !unblocked {
 		t.Fatal("Stop returned without unblocking the stalled read")
 	}
@@ -80,15 +81,31 @@ func TestReadAheadStopUnblocksOnlyAStalledRead(t *testing.T) {
 	if _, err := io.ReadAll(ra); err != nil {
 		t.Fatal(err)
 	}
-	ra.Stop(func() { t.Fatal("unblock called after the body was read to its end") })
+	ra.Stop(0, func() { t.Fatal("unblock called after the body was read to its end") })
+
+	// The end of a whole form's body that comes a little late is waited for.
+	late := &stalledReader{entered: make(chan struct{}), release: make(chan struct{}), err: io.EOF}
+	ra = newReadAhead(late)
+	<-late.entered
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		close(late.release)
+	}()
+	ra.Stop(time.Minute, func() { t.Fatal("unblock called on a body that was ending") })
 }
 
 // stalledReader is a client that sent nothing and waits: its Read returns only
-// when released, as a socket read does at its deadline.
-type stalledReader struct{ entered, release chan struct{} }
+// when released — with err, or as a socket read does at its deadline.
+type stalledReader struct {
+	entered, release chan struct{}
+	err              error
+}
 
 func (r *stalledReader) Read([]byte) (int, error) {
 	close(r.entered)
 	<-r.release
+	if r.err != nil {
+		return 0, r.err
+	}
 	return 0, errors.New("i/o timeout")
 }

@@ -74,7 +74,7 @@ var bodyBuffers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, bo
 // Read streams a multipart body of at most maxBytes. Files go straight into
 // encryption to the tip's recipient, chunk by chunk. On error, what was
 // staged has already been deleted; the error is coded (too large, invalid).
-func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recipient, maxBytes int64) (*Upload, error) {
+func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recipient, maxBytes int64) (_ *Upload, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
 	// mime/multipart reads through a 4 KiB buffer, which would be one socket
 	// read per 4 KiB: a larger one below it makes those reads from memory.
@@ -85,7 +85,7 @@ func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recip
 	var body io.Reader
 	if r.ContentLength < 0 || r.ContentLength > readAheadAbove {
 		ahead := newReadAhead(r.Body)
-		defer ahead.Stop(func() { http.NewResponseController(w).SetReadDeadline(time.Now()) })
+		defer func() { endBodyReadAhead(w, ahead, err != nil) }()
 		body = ahead
 	} else {
 		buffered := bodyBuffers.Get().(*bufio.Reader)
@@ -105,8 +105,7 @@ func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recip
 		return nil, tip.Errorf(tip.CodeInvalid, "expected multipart/form-data")
 	}
 	u := &Upload{Fields: url.Values{}, st: st}
-	err = u.read(r.Context(), st, mr, to)
-	if err != nil {
+	if err := u.read(r.Context(), st, mr, to); err != nil {
 		u.Discard(r.Context())
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -118,6 +117,25 @@ func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recip
 		return nil, err
 	}
 	return u, nil
+}
+
+// bodyEndPatience is how long a whole form's body may take to reach its end
+// after the closing boundary — bytes that follow it on the wire, but may come
+// a Tor cell later.
+const bodyEndPatience = 30 * time.Second
+
+// endBodyReadAhead ends the goroutine that reads a body ahead of the parser.
+// After a whole form it waits for the goroutine to meet the body's end: a
+// read deadline would cancel the request, whose report is still to be
+// committed, so it is the last resort, after bodyEndPatience, for a client
+// that stops sending there. After a failure a client may have stopped
+// mid-body, and its read is ended at once.
+func endBodyReadAhead(w http.ResponseWriter, ahead *readAhead, failed bool) {
+	patience := bodyEndPatience
+	if failed {
+		patience = 0
+	}
+	ahead.Stop(patience, func() { http.NewResponseController(w).SetReadDeadline(time.Now()) })
 }
 
 func (u *Upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader, to seal.Recipient) error {
