@@ -96,22 +96,18 @@ func noStore(next http.Handler) http.Handler {
 // become statuses. Internal errors are logged without report content and
 // shown as a plain apology.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status, text := http.StatusInternalServerError, "Sorry, something went wrong. It has been logged."
+	status, text := tip.HTTPStatus(err), tip.ErrorMessage(err)
 	switch tip.ErrorCode(err) {
-	case tip.CodeInvalid:
-		status, text = http.StatusBadRequest, tip.ErrorMessage(err)
-	case tip.CodeNotFound:
-		status, text = http.StatusNotFound, "Not found."
 	case tip.CodeUnauthorized:
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
-	case tip.CodeForbidden:
-		status, text = http.StatusForbidden, tip.ErrorMessage(err)
-	case tip.CodeConflict:
-		status, text = http.StatusConflict, tip.ErrorMessage(err)
+	case tip.CodeNotFound:
+		text = "Not found."
 	case tip.CodeTooLarge:
-		status, text = http.StatusRequestEntityTooLarge, "Too large."
-	default:
+		text = "Too large."
+	}
+	if status == http.StatusInternalServerError {
+		text = "Sorry, something went wrong. It has been logged."
 		s.log.Error("internal error on the desk", "pattern", r.Pattern, "err", err)
 	}
 	s.pages.Render(w, status, "message", messagePage{Title: http.StatusText(status), Text: text, Back: "/"})

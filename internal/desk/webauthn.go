@@ -105,19 +105,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // failJSON is fail for the script's requests: the same statuses, and an
 // error message the script shows, as text.
 func (s *Server) failJSON(w http.ResponseWriter, r *http.Request, err error) {
-	status, text := http.StatusInternalServerError, "Sorry, something went wrong. It has been logged."
-	switch tip.ErrorCode(err) {
-	case tip.CodeInvalid:
-		status, text = http.StatusBadRequest, tip.ErrorMessage(err)
-	case tip.CodeNotFound:
-		status, text = http.StatusNotFound, tip.ErrorMessage(err)
-	case tip.CodeUnauthorized:
-		status, text = http.StatusUnauthorized, tip.ErrorMessage(err)
-	case tip.CodeConflict:
-		status, text = http.StatusConflict, tip.ErrorMessage(err)
-	case tip.CodeTooLarge:
-		status, text = http.StatusRequestEntityTooLarge, "Too large."
-	default:
+	status, text := tip.HTTPStatus(err), tip.ErrorMessage(err)
+	if status == http.StatusInternalServerError {
+		text = "Sorry, something went wrong. It has been logged."
 		s.log.Error("internal error on the desk", "pattern", r.Pattern, "err", err)
 	}
 	writeJSON(w, status, map[string]string{"error": text})

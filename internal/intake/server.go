@@ -176,20 +176,20 @@ func (s *Server) page(lang string) page {
 // report content.
 func (s *Server) fail(w http.ResponseWriter, lang string, err error) {
 	l := s.catalogs.For(lang)
-	status, text := http.StatusInternalServerError, l.T("error_internal")
+	status, text := tip.HTTPStatus(err), l.T("error_internal")
 	switch tip.ErrorCode(err) {
 	case tip.CodeInvalid:
-		status, text = http.StatusBadRequest, l.T("error_bad_form")
+		text = l.T("error_bad_form")
 	case tip.CodeNotFound:
-		status, text = http.StatusNotFound, l.T("error_not_found")
+		text = l.T("error_not_found")
 	case tip.CodeTooLarge:
-		status, text = http.StatusRequestEntityTooLarge, l.T("error_too_large", humanBytes(s.cfg.MaxBytes))
+		text = l.T("error_too_large", humanBytes(s.cfg.MaxBytes))
 	case tip.CodeUnavailable:
-		status, text = http.StatusServiceUnavailable, l.T("error_busy")
+		text = l.T("error_busy")
 	case tip.CodeUnauthorized:
-		status, text = http.StatusUnauthorized, l.T("session_ended")
-	case tip.CodeConflict:
-		status, text = http.StatusConflict, tip.ErrorMessage(err)
+		text = l.T("session_ended")
+	case tip.CodeConflict, tip.CodeForbidden:
+		text = tip.ErrorMessage(err)
 	default:
 		s.log.Error("internal error on the source site", "err", err)
 	}

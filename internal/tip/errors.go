@@ -53,3 +53,25 @@ func ErrorMessage(err error) string {
 	}
 	return ""
 }
+
+// httpStatus is the one table from error codes to HTTP statuses, used by the
+// source site, the desk and the desk's script alike.
+var httpStatus = map[Code]int{
+	CodeInvalid:      400,
+	CodeNotFound:     404,
+	CodeUnauthorized: 401,
+	CodeForbidden:    403,
+	CodeConflict:     409,
+	CodeTooLarge:     413,
+	CodeUnavailable:  503,
+	CodeInternal:     500,
+}
+
+// HTTPStatus returns the HTTP status an error answers with: its code's, or
+// 500 for an internal error or any error that is not an application error.
+func HTTPStatus(err error) int {
+	if s, ok := httpStatus[ErrorCode(err)]; ok {
+		return s
+	}
+	return 500
+}
