@@ -17,6 +17,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/pquerna/otp"
@@ -39,6 +40,9 @@ type Service struct {
 	Hasher   *auth.Hasher
 	Throttle *auth.Throttle
 	Now      func() time.Time // for tests; time.Now by default
+
+	dummyOnce sync.Once
+	dummy     auth.Password
 }
 
 func (a *Service) now() time.Time {
@@ -56,6 +60,9 @@ var ErrBadLogin = tip.Errorf(tip.CodeUnauthorized, "the name, password or code i
 type Created struct {
 	User    tip.User
 	TOTPURI string
+	// EnrolCode, after a password reset, is the one-time code the user logs
+	// in with to enrol the new second factor.
+	EnrolCode string
 }
 
 // Create makes a user with a fresh key pair and second factor. Analysts with
@@ -120,41 +127,52 @@ func (a *Service) newSecrets(ctx context.Context, u *tip.User, password string) 
 	return stored.String(), wrapped, totpSealed, uri, nil
 }
 
-// Login checks a name, password and second-factor code, and returns the user
-// with their private key. Repeated failures are slowed, per account and
-// overall, but a correct login is never refused. A disabled user cannot log
-// in. When the user must enrol a new second factor (after a reset), Login
-// returns ErrMustEnrol with the user and key, and the code is not checked.
-func (a *Service) Login(ctx context.Context, name, password, code string) (tip.User, *seal.Key, error) {
-	if err := a.Throttle.Wait(ctx, name); err != nil {
+// Credentials are what a login form sends: a name, a password, and either
+// a second-factor code or, after an admin reset the second factor, the
+// one-time enrolment code the admin handed over.
+type Credentials struct {
+	Name, Password, Code, EnrolCode string
+}
+
+// Login checks a login's credentials and returns the user with their
+// private key. Repeated failures are slowed, per account and overall, but a
+// correct login is never refused; only a full login (both factors) clears
+// an account's failures. A disabled user cannot log in. When the user must
+// enrol a new second factor (after a reset), the password and the
+// enrolment code are both needed, and Login returns ErrMustEnrol with the
+// user and key: start an enrolment session (StartEnrolSession), never a
+// desk session. Any failure is ErrBadLogin, whatever was wrong.
+func (a *Service) Login(ctx context.Context, c Credentials) (tip.User, *seal.Key, error) {
+	if err := a.Throttle.Wait(ctx, c.Name); err != nil {
 		return tip.User{}, nil, err
 	}
-	u, key, err := a.login(ctx, name, password, code)
+	u, key, err := a.login(ctx, c)
 	if err != nil && !errors.Is(err, ErrMustEnrol) {
-		a.Throttle.Failed(name)
+		if errors.Is(err, ErrBadLogin) {
+			a.Throttle.Failed(c.Name)
+		}
 		return tip.User{}, nil, err
 	}
-	a.Throttle.Succeeded(name)
+	a.Throttle.Succeeded(c.Name)
 	return u, key, err
 }
 
-// ErrMustEnrol means the password was right and the user must now enrol a
-// new second factor.
+// ErrMustEnrol means the password and the enrolment code were right and the
+// user must now enrol a new second factor.
 var ErrMustEnrol = errors.New("a new second factor must be enrolled")
 
-func (a *Service) login(ctx context.Context, name, password, code string) (tip.User, *seal.Key, error) {
-	u, key, err := a.checkPassword(ctx, name, password)
+func (a *Service) login(ctx context.Context, c Credentials) (tip.User, *seal.Key, error) {
+	u, sec, key, err := a.checkPassword(ctx, c.Name, c.Password)
 	if err != nil {
 		return tip.User{}, nil, err
 	}
 	if !u.TOTPEnrolled {
+		if !enrolCodeMatches(u, sec, c.EnrolCode, a.now()) {
+			return tip.User{}, nil, ErrBadLogin
+		}
 		return u, key, ErrMustEnrol
 	}
-	_, sec, err := a.Store.UserByName(ctx, name)
-	if err != nil {
-		return tip.User{}, nil, err
-	}
-	if err := a.checkCode(ctx, u, key, sec, code); err != nil {
+	if err := a.checkCode(ctx, u, key, sec, c.Code); err != nil {
 		return tip.User{}, nil, err
 	}
 	return u, key, nil
@@ -173,7 +191,9 @@ func (a *Service) checkCode(ctx context.Context, u tip.User, key *seal.Key, sec 
 	if !ok {
 		return ErrBadLogin
 	}
-	if err := a.Store.UseTOTPStep(ctx, u.ID, step); err != nil {
+	// Spending the code is part of checking it, not the action a caller may
+	// be auditing.
+	if err := a.Store.UseTOTPStep(store.WithoutAudit(ctx), u.ID, step); err != nil {
 		if errors.Is(err, tip.ErrReplayedCode) {
 			return ErrBadLogin
 		}
@@ -182,17 +202,70 @@ func (a *Service) checkCode(ctx context.Context, u tip.User, key *seal.Key, sec 
 	return nil
 }
 
-var dummy struct {
-	password auth.Password
-	ok       bool
+// ErrBusy answers a login when too many are being checked at once.
+var ErrBusy = tip.Errorf(tip.CodeUnavailable, "Too many logins at once: try again in a moment.")
+
+// checkPassword is the password half of login: the same work for a name
+// that does not exist, the same answer for any failure. A record made with
+// other hashing parameters than the current ones is made anew.
+func (a *Service) checkPassword(ctx context.Context, name, password string) (tip.User, store.UserSecrets, *seal.Key, error) {
+	u, sec, err := a.Store.UserByName(ctx, name)
+	if tip.ErrorCode(err) == tip.CodeNotFound {
+		if _, _, err := a.Hasher.Check(ctx, password, a.dummyPassword()); errors.Is(err, auth.ErrBusy) {
+			return tip.User{}, sec, nil, ErrBusy
+		}
+		return tip.User{}, sec, nil, ErrBadLogin
+	}
+	if err != nil {
+		return tip.User{}, sec, nil, err
+	}
+	stored, err := auth.ParsePassword(sec.Password)
+	if err != nil {
+		return tip.User{}, sec, nil, err
+	}
+	secret, ok, err := a.Hasher.Check(ctx, password, stored)
+	if errors.Is(err, auth.ErrBusy) {
+		return tip.User{}, sec, nil, ErrBusy
+	}
+	if err != nil {
+		return tip.User{}, sec, nil, err
+	}
+	if !ok || u.Disabled {
+		return tip.User{}, sec, nil, ErrBadLogin
+	}
+	key, err := seal.UnwrapWithSecret(sec.WrappedKey, secret, "user password")
+	if err != nil {
+		return tip.User{}, sec, nil, err
+	}
+	if a.Hasher.NeedsRehash(stored) {
+		if err := a.rehash(ctx, u, key, password); err != nil {
+			return tip.User{}, sec, nil, err
+		}
+	}
+	return u, sec, key, nil
 }
 
-func dummyPassword(h *auth.Hasher) auth.Password {
-	if !dummy.ok {
-		dummy.password, _, _ = h.NewPassword(context.Background(), "no such user, no such password")
-		dummy.ok = true
+// rehash makes a new password record with the current parameters and wraps
+// the private key anew under its secret.
+func (a *Service) rehash(ctx context.Context, u tip.User, key *seal.Key, password string) error {
+	stored, secret, err := a.Hasher.NewPassword(ctx, password)
+	if err != nil {
+		return err
 	}
-	return dummy.password
+	wrapped, err := seal.WrapToSecret(key, secret, "user password")
+	if err != nil {
+		return err
+	}
+	return a.Store.SetPassword(store.WithoutAudit(ctx), u.ID, stored.String(), wrapped)
+}
+
+// dummyPassword is the record a name with no account is checked against,
+// made once, so that its answer takes as long as a real one.
+func (a *Service) dummyPassword() auth.Password {
+	a.dummyOnce.Do(func() {
+		a.dummy, _, _ = a.Hasher.NewPassword(context.Background(), "no such user, no such password")
+	})
+	return a.dummy
 }
 
 // Session is a logged-in desk user.
@@ -207,30 +280,61 @@ const (
 	sessionSecretLen = 32
 )
 
-// StartSession stores a session and returns the cookie value that alone can
-// open it.
+// EnrolSessionTTL is how long an enrolment in progress lasts.
+const EnrolSessionTTL = 15 * time.Minute
+
+// StartSession stores a desk session after a full login and returns the
+// cookie value that alone can open it. Each login gets a new value.
 func (a *Service) StartSession(ctx context.Context, u tip.User, key *seal.Key) (string, error) {
-	raw := make([]byte, sessionIDLen+sessionSecretLen)
-	rand.Read(raw)
-	wrapped, err := seal.WrapToSecret(key, raw[sessionIDLen:], "desk session")
+	return a.startSession(ctx, u, key, store.SessionDesk, SessionTTL)
+}
+
+// StartEnrolSession stores a session that opens only the enrolment of a new
+// second factor, after a login with the password and the enrolment code.
+// It never becomes a desk session: completing the enrolment starts a new one.
+func (a *Service) StartEnrolSession(ctx context.Context, u tip.User, key *seal.Key) (string, error) {
+	return a.startSession(ctx, u, key, store.SessionEnrol, EnrolSessionTTL)
+}
+
+func (a *Service) startSession(ctx context.Context, u tip.User, key *seal.Key, kind string, ttl time.Duration) (string, error) {
+	id, secret, cookie := newSessionValue()
+	wrapped, err := seal.WrapToSecret(key, secret, "desk session")
 	if err != nil {
 		return "", err
 	}
-	if err := a.Store.CreateDeskSession(ctx, hashID(raw[:sessionIDLen]), u.ID, wrapped, a.now().Add(SessionTTL)); err != nil {
+	if err := a.Store.CreateDeskSession(ctx, id, u.ID, kind, wrapped, a.now().Add(ttl)); err != nil {
 		return "", err
 	}
-	return base64.RawURLEncoding.EncodeToString(raw), nil
+	return cookie, nil
 }
 
-// Session opens the session a cookie value names.
+// newSessionValue makes a random session value: the stored id (a hash of
+// its first part), the secret that wraps the key (its second part), and
+// the cookie holding both.
+func newSessionValue() (id string, secret []byte, cookie string) {
+	raw := make([]byte, sessionIDLen+sessionSecretLen)
+	rand.Read(raw)
+	return hashID(raw[:sessionIDLen]), raw[sessionIDLen:], base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// Session opens the desk session a cookie value names.
 func (a *Service) Session(ctx context.Context, cookie string) (Session, error) {
+	return a.session(ctx, cookie, store.SessionDesk)
+}
+
+// EnrolSession opens the enrolment session a cookie value names.
+func (a *Service) EnrolSession(ctx context.Context, cookie string) (Session, error) {
+	return a.session(ctx, cookie, store.SessionEnrol)
+}
+
+func (a *Service) session(ctx context.Context, cookie, kind string) (Session, error) {
 	none := tip.Errorf(tip.CodeUnauthorized, "not logged in")
 	raw, err := base64.RawURLEncoding.DecodeString(cookie)
 	if err != nil || len(raw) != sessionIDLen+sessionSecretLen {
 		return Session{}, none
 	}
 	id := hashID(raw[:sessionIDLen])
-	userID, wrapped, err := a.Store.DeskSession(ctx, id)
+	userID, wrapped, err := a.Store.DeskSession(ctx, id, kind)
 	if err != nil {
 		return Session{}, err
 	}
@@ -241,6 +345,11 @@ func (a *Service) Session(ctx context.Context, cookie string) (Session, error) {
 	u, err := a.Store.User(ctx, userID)
 	if err != nil {
 		return Session{}, err
+	}
+	// A reset ends every session; this refuses a desk session all the same
+	// should one have raced with the reset.
+	if kind == store.SessionDesk && !u.TOTPEnrolled {
+		return Session{}, none
 	}
 	return Session{ID: id, User: u, Key: key}, nil
 }

@@ -12,6 +12,8 @@ import (
 // recover the user's key — nothing can — so the user gets a new key pair and
 // a new second factor, loses every tip key wrapped to the old one, and needs
 // new grants for older tips. New tips of their offers reach the new key.
+// Like a second-factor reset, it returns an enrolment code (in Created) that
+// the user logs in with, with the new password, to enrol the new factor.
 func (a *Service) ResetPassword(ctx context.Context, userID, password string) (Created, error) {
 	if err := auth.CheckPolicy(password); err != nil {
 		return Created{}, tip.Errorf(tip.CodeInvalid, "%v", err)
@@ -24,74 +26,30 @@ func (a *Service) ResetPassword(ctx context.Context, userID, password string) (C
 	if err != nil {
 		return Created{}, err
 	}
-	if err := a.Store.ResetPassword(ctx, userID, pw, u.PublicKey, wrapped, totpSealed); err != nil {
+	code, hash := newEnrolCode(u.ID)
+	if err := a.Store.ResetPassword(ctx, userID, pw, u.PublicKey, wrapped, totpSealed, hash, a.now().Add(EnrolCodeTTL)); err != nil {
 		return Created{}, err
 	}
-	return Created{User: u, TOTPURI: uri}, nil
-}
-
-// ResetSecondFactor replaces a user's TOTP secret, sealed to their public key
-// (an admin needs no secret of theirs for that), and ends their sessions. At
-// their next login, after the password, they enrol the new secret.
-func (a *Service) ResetSecondFactor(ctx context.Context, userID string) error {
-	u, err := a.Store.User(ctx, userID)
-	if err != nil {
-		return err
-	}
-	r, err := seal.ParseRecipient(u.PublicKey)
-	if err != nil {
-		return err
-	}
-	_, uri, err := auth.NewTOTP(Issuer, u.Name)
-	if err != nil {
-		return err
-	}
-	sealed, err := seal.SealBytes([]byte(uri), r)
-	if err != nil {
-		return err
-	}
-	return a.Store.ResetSecondFactor(ctx, userID, sealed)
-}
-
-// Enrolment returns the pending second factor's URI, for the QR code shown
-// after a reset.
-func (a *Service) Enrolment(ctx context.Context, u tip.User, key *seal.Key) (string, error) {
-	_, sec, err := a.Store.UserByName(ctx, u.Name)
-	if err != nil {
-		return "", err
-	}
-	uri, err := seal.OpenBytes(sec.TOTPSealed, key)
-	if err != nil {
-		return "", err
-	}
-	return string(uri), nil
-}
-
-// ConfirmEnrolment checks a first code of the new second factor and puts it
-// in use.
-func (a *Service) ConfirmEnrolment(ctx context.Context, u tip.User, key *seal.Key, code string) error {
-	_, sec, err := a.Store.UserByName(ctx, u.Name)
-	if err != nil {
-		return err
-	}
-	if err := a.checkCode(ctx, u, key, sec, code); err != nil {
-		return err
-	}
-	return a.Store.ConfirmEnrolment(ctx, u.ID)
+	return Created{User: u, TOTPURI: uri, EnrolCode: code}, nil
 }
 
 // Grant wraps a tip key the granter holds to another user: from the
 // granter's session, or with the recovery identity on the command line.
 func (a *Service) Grant(ctx context.Context, tipID string, tipKey *seal.Key, to tip.User) error {
-	r, err := seal.ParseRecipient(to.PublicKey)
-	if err != nil {
-		return err
-	}
-	wrapped, err := seal.Wrap(tipKey, r)
+	wrapped, err := WrapTipKey(tipKey, to)
 	if err != nil {
 		return err
 	}
 	return a.Store.GrantTipKey(ctx, tipID, to.Holder(), wrapped)
+}
+
+// WrapTipKey wraps a tip key to a user's public key, for a grant.
+func WrapTipKey(tipKey *seal.Key, to tip.User) ([]byte, error) {
+	r, err := seal.ParseRecipient(to.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	return seal.Wrap(tipKey, r)
 }
 
 // OpenTip unwraps a tip's key for a holder key. A tip the holder cannot open

@@ -21,7 +21,6 @@ import (
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
 
-	"tipline/internal/auth"
 	"tipline/internal/seal"
 	"tipline/internal/store"
 	"tipline/internal/tip"
@@ -122,8 +121,9 @@ const maxKeyName = 60
 
 // FinishKeyRegistration verifies the browser's answer (the JSON of the
 // PublicKeyCredential) to the registration begun from this session, and
-// stores the new key under the name the user gave it.
-func (a *Service) FinishKeyRegistration(ctx context.Context, rp *webauthn.WebAuthn, sess Session, name string, response []byte) (store.WebAuthnCredential, error) {
+// stores the new key under the name the user gave it and the id the caller
+// chose (so that the audit entry attached to ctx can name it).
+func (a *Service) FinishKeyRegistration(ctx context.Context, rp *webauthn.WebAuthn, sess Session, id, name string, response []byte) (store.WebAuthnCredential, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		name = "Security key"
@@ -131,7 +131,9 @@ func (a *Service) FinishKeyRegistration(ctx context.Context, rp *webauthn.WebAut
 	if utf8.RuneCountInString(name) > maxKeyName || !utf8.ValidString(name) {
 		return store.WebAuthnCredential{}, tip.Errorf(tip.CodeInvalid, "a security key's name is at most %d characters", maxKeyName)
 	}
-	data, err := a.Store.TakeWebAuthnRegistration(ctx, sess.ID)
+	// The ceremony is spent whatever comes of it; the audit entry belongs
+	// to the key's registration, further down.
+	data, err := a.Store.TakeWebAuthnRegistration(store.WithoutAudit(ctx), sess.ID)
 	if err != nil {
 		return store.WebAuthnCredential{}, err
 	}
@@ -152,7 +154,7 @@ func (a *Service) FinishKeyRegistration(ctx context.Context, rp *webauthn.WebAut
 		return store.WebAuthnCredential{}, ErrBadKey
 	}
 	c := store.WebAuthnCredential{
-		ID:              tip.NewID(),
+		ID:              id,
 		UserID:          sess.User.ID,
 		CredentialID:    cred.ID,
 		PublicKey:       cred.PublicKey,
@@ -169,58 +171,30 @@ func (a *Service) FinishKeyRegistration(ctx context.Context, rp *webauthn.WebAut
 	return c, a.Store.AddWebAuthnCredential(ctx, c)
 }
 
-// CheckPassword checks a name and password alone, for the security-key
-// login, throttled like Login. It returns ErrMustEnrol (with the user and
-// key) when the user must enrol a new TOTP second factor first, and
-// ErrNoSecurityKey when they have no security key: the security key is an
-// alternative to the TOTP code, never a way around enrolling one.
+// CheckPassword checks a name and password, the first half of a login with
+// a security key, throttled like Login. A user who has no security key, or
+// who must enrol a new second factor after a reset, gets ErrBadLogin, the
+// very answer to a wrong password: this half must tell nobody whether the
+// password was right unless a security key stands behind it. Only the
+// key's answer (FinishKeyLogin) clears the account's failures.
 func (a *Service) CheckPassword(ctx context.Context, name, password string) (tip.User, *seal.Key, error) {
 	if err := a.Throttle.Wait(ctx, name); err != nil {
 		return tip.User{}, nil, err
 	}
-	u, key, err := a.checkPassword(ctx, name, password)
-	if err != nil {
-		a.Throttle.Failed(name)
-		return tip.User{}, nil, err
+	u, _, key, err := a.checkPassword(ctx, name, password)
+	if err == nil && !u.TOTPEnrolled {
+		err = ErrBadLogin
 	}
-	a.Throttle.Succeeded(name)
-	if !u.TOTPEnrolled {
-		return u, key, ErrMustEnrol
-	}
-	keys, err := a.Store.WebAuthnCredentials(ctx, u.ID)
-	if err != nil {
-		return tip.User{}, nil, err
-	}
-	if len(keys) == 0 {
-		return tip.User{}, nil, ErrNoSecurityKey
-	}
-	return u, key, nil
-}
-
-// checkPassword is the password half of login: the same work for a name
-// that does not exist, the same answer for any failure.
-func (a *Service) checkPassword(ctx context.Context, name, password string) (tip.User, *seal.Key, error) {
-	u, sec, err := a.Store.UserByName(ctx, name)
-	if tip.ErrorCode(err) == tip.CodeNotFound {
-		a.Hasher.Check(ctx, password, dummyPassword(a.Hasher))
-		return tip.User{}, nil, ErrBadLogin
+	if err == nil {
+		var keys []store.WebAuthnCredential
+		if keys, err = a.Store.WebAuthnCredentials(ctx, u.ID); err == nil && len(keys) == 0 {
+			err = ErrBadLogin
+		}
 	}
 	if err != nil {
-		return tip.User{}, nil, err
-	}
-	stored, err := auth.ParsePassword(sec.Password)
-	if err != nil {
-		return tip.User{}, nil, err
-	}
-	secret, ok, err := a.Hasher.Check(ctx, password, stored)
-	if err != nil {
-		return tip.User{}, nil, err
-	}
-	if !ok || u.Disabled {
-		return tip.User{}, nil, ErrBadLogin
-	}
-	key, err := seal.UnwrapWithSecret(sec.WrappedKey, secret, "user password")
-	if err != nil {
+		if errors.Is(err, ErrBadLogin) {
+			a.Throttle.Failed(name)
+		}
 		return tip.User{}, nil, err
 	}
 	return u, key, nil
@@ -364,6 +338,7 @@ func (a *Service) FinishKeyLogin(ctx context.Context, rp *webauthn.WebAuthn, coo
 	if err := a.Store.EndWebAuthnLogin(ctx, p.id); err != nil {
 		return tip.User{}, nil, none, err
 	}
+	a.Throttle.Succeeded(p.user.Name)
 	return p.user, p.key, used, nil
 }
 

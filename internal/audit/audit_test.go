@@ -241,33 +241,34 @@ func TestVerifyWithAnotherKey(t *testing.T) {
 	})
 }
 
-func TestRecordTxCommitsWithTheWrite(t *testing.T) {
+func TestAttachedEventCommitsWithTheWrite(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
 		l := newLog(t, s)
-		errLater := errors.New("the desk write failed")
-		err := s.WriteTx(ctx, func(tx *sql.Tx) error {
-			if err := l.RecordTx(ctx, tx, audit.Event{Actor: "user:a", Action: "tip.status", TipID: "t", Detail: "new -> triage"}); err != nil {
-				return err
-			}
-			return errLater
-		})
-		if !errors.Is(err, errLater) {
+		failing, err := l.Attach(ctx, audit.Event{Actor: "user:a", Action: "tip.status", TipID: "t", Detail: "new -> triage"})
+		if err != nil {
 			t.Fatal(err)
 		}
-		err = s.WriteTx(ctx, func(tx *sql.Tx) error {
-			return l.RecordTx(ctx, tx, audit.Event{Actor: "user:a", Action: "tip.status", TipID: "t", Detail: "triage -> closed"})
-		})
+		if err := s.SetStatus(failing, "no-such-tip", "no-such-status"); err == nil {
+			t.Fatal("the status of a report that does not exist was set")
+		}
+		done, err := l.Attach(ctx, audit.Event{Actor: "user:a", Action: "session.end", Detail: "user:b"})
 		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.EndDeskSessions(done, "b", ""); err != nil {
 			t.Fatal(err)
 		}
 		rep, err := l.Verify(ctx, "")
 		if err != nil || rep.Entries != 1 {
 			t.Fatalf("%+v, %v; want one entry", rep, err)
 		}
-		page, err := s.ListAudit(ctx, store.AuditFilter{TipID: "t"})
-		if err != nil || len(page) != 1 || page[0].Detail != "triage -> closed" {
+		page, err := s.ListAudit(ctx, store.AuditFilter{})
+		if err != nil || len(page) != 1 || page[0].Action != "session.end" {
 			t.Fatalf("%+v, %v", page, err)
+		}
+		if _, err := l.Attach(ctx, audit.Event{Actor: "user:a", Action: "Not An Action"}); err == nil {
+			t.Fatal("an invalid event was attached")
 		}
 	})
 }

@@ -2,7 +2,6 @@ package audit_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"testing"
 
@@ -64,14 +63,11 @@ func BenchmarkVerify(b *testing.B) {
 			l := newLog(b, s)
 			ctx := context.Background()
 			for done := 0; done < entries; done += 5000 {
-				err := s.WriteTx(ctx, func(tx *sql.Tx) error {
-					for range 5000 {
-						if err := l.RecordTx(ctx, tx, benchEvent); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
+				seals := make([]store.AuditSealer, 5000)
+				for i := range seals {
+					seals[i] = l.Sealer(benchEvent)
+				}
+				_, err := s.AppendAudit(ctx, seals...)
 				if err != nil {
 					b.Fatal(err)
 				}

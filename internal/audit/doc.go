@@ -11,16 +11,14 @@
 //	log, err := audit.New(st, keys.AuditKey)
 //	err = log.Record(ctx, audit.Event{Actor: "user:" + u.ID, Action: "tip.read", TipID: t.ID})
 //
-// When the event is a write, record it in the same transaction as the write,
-// so that the two commit together or not at all:
+// When the event is a write, attach it to the write's context instead, so
+// that the two commit in one transaction or not at all:
 //
-//	err = st.WriteTx(ctx, func(tx *sql.Tx) error {
-//		// ... the desk's write ...
-//		return log.RecordTx(ctx, tx, audit.Event{Actor: actor, Action: "tip.status", TipID: id, Detail: "new -> triage"})
-//	})
+//	ctx, err := log.Attach(ctx, audit.Event{Actor: actor, Action: "tip.status", TipID: id, Detail: "new -> triage"})
+//	err = st.SetStatus(ctx, id, tip.StatusTriage)
 //
-// Record entries last in a transaction: on PostgreSQL the append holds a
-// lock on the log until commit, so that several app servers extend one chain.
+// The store appends an attached entry last in the transaction: on PostgreSQL
+// the append holds a lock on the log until commit, so that several app servers extend one chain.
 // Appending needs only INSERT and SELECT on audit_log, so on PostgreSQL an
 // operator may revoke UPDATE, DELETE and TRUNCATE on it from the app's role.
 //

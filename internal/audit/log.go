@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -100,17 +99,20 @@ func (l *Log) Record(ctx context.Context, e Event) error {
 	return nil
 }
 
-// RecordTx appends an event inside tx, a transaction from store.WriteTx, so
-// that it commits or rolls back with the write it records. Call it last in
-// the transaction (see store.AppendAuditTx).
-func (l *Log) RecordTx(ctx context.Context, tx *sql.Tx, e Event) error {
-	if err := e.Validate(); err != nil {
-		return err
+// Attach returns a context under which the store's next committed write
+// also appends the events, in the same transaction: the write and its
+// entries commit together or not at all. Use it for every write a user asks
+// for; Record is for events that change nothing else (a read, a failed
+// login).
+func (l *Log) Attach(ctx context.Context, events ...Event) (context.Context, error) {
+	seals := make([]store.AuditSealer, len(events))
+	for i, e := range events {
+		if err := e.Validate(); err != nil {
+			return ctx, err
+		}
+		seals[i] = l.sealer(e)
 	}
-	if _, err := l.store.AppendAuditTx(ctx, tx, l.sealer(e)); err != nil {
-		return fmt.Errorf("failed to record %s: %w", e.Action, err)
-	}
-	return nil
+	return store.WithAudit(ctx, seals...), nil
 }
 
 // sealer builds the chain's next entry for e. The time is taken here, under

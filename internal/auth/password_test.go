@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -193,7 +194,8 @@ func TestHasherBoundsConcurrency(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
-			if _, _, err := h.NewPassword(context.Background(), "flood of logins"); err != nil {
+			// Those that find the queue full are refused (see below).
+			if _, _, err := h.NewPassword(context.Background(), "flood of logins"); err != nil && !errors.Is(err, ErrBusy) {
 				t.Error(err)
 			}
 		})
@@ -220,6 +222,39 @@ func TestHasherWaitHonoursContext(t *testing.T) {
 	close(release)
 	if !errors.Is(err, ErrBusy) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want ErrBusy wrapping context.DeadlineExceeded", err)
+	}
+}
+
+// A flood of logins cannot make a real one wait behind it: once every slot
+// is busy and QueuePerSlot logins per slot wait, the next is refused at once.
+func TestHasherRefusesFastWhenQueueFull(t *testing.T) {
+	h := NewHasher(cheap, 1)
+	release := make(chan struct{})
+	h.derive = func(password, salt []byte, p Params, n uint32) []byte {
+		<-release
+		return make([]byte, n)
+	}
+	done := make(chan error, 1+QueuePerSlot)
+	for range 1 + QueuePerSlot {
+		go func() { _, _, err := h.NewPassword(context.Background(), "one of the flood"); done <- err }()
+	}
+	// Wait until the running one and the queued ones hold their places.
+	for len(h.queue) < cap(h.queue) {
+		runtime.Gosched()
+	}
+	start := time.Now()
+	_, _, err := h.Check(context.Background(), "a real login", Password{Params: cheap, Salt: make([]byte, 16), Verifier: make([]byte, 32)})
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("err = %v, want ErrBusy", err)
+	}
+	if waited := time.Since(start); waited > time.Second {
+		t.Errorf("refused after %v, want at once", waited)
+	}
+	close(release)
+	for range 1 + QueuePerSlot {
+		if err := <-done; err != nil {
+			t.Errorf("a queued login failed: %v", err)
+		}
 	}
 }
 

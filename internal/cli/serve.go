@@ -40,7 +40,8 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	perMinute := fs.Int("submissions-per-minute", 0, "budget of submissions per minute across all sources (0: off)")
 	quota := fs.Int64("storage-quota", 0, "stop taking submissions when this many sealed bytes are stored (0: off)")
 	var webauthnOrigins repeated
-	fs.Var(&webauthnOrigins, "desk-webauthn-origin", "the desk's origin as users' browsers see it (https://desk.example.org), enabling security keys (repeatable)")
+	fs.Var(&webauthnOrigins, "desk-origin", "the desk's origin as users' browsers see it (https://desk.example.org), enabling security keys (repeatable; without it they are off)")
+	fs.Var(&webauthnOrigins, "desk-webauthn-origin", "the same as --desk-origin")
 	webauthnRPID := fs.String("desk-webauthn-rpid", "", "the WebAuthn relying-party id (default: the first origin's host)")
 	retain := fs.Duration("retain-closed", 365*24*time.Hour, "shred closed reports this long after closing, unless on legal hold (0: keep for ever)")
 	if err := fs.Parse(args); err != nil {

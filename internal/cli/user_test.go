@@ -64,7 +64,7 @@ func TestUserAddPrintsJSONAndTheUserCanLogIn(t *testing.T) {
 			defer st.Close()
 			acct := &account.Service{Store: st, Hasher: auth.NewHasher(auth.DefaultParams, 2), Throttle: auth.NewThrottle(auth.ThrottleConfig{})}
 			code6, _ := totp.GenerateCode(key.Secret(), time.Now())
-			if _, _, err := acct.Login(context.Background(), "kim", "a long enough passphrase", code6); err != nil {
+			if _, _, err := acct.Login(context.Background(), account.Credentials{Name: "kim", Password: "a long enough passphrase", Code: code6}); err != nil {
 				t.Fatalf("the new user cannot log in: %v", err)
 			}
 		})

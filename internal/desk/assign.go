@@ -26,24 +26,23 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.store.SetAssignee(ctx, id, assignee); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	detail := "assignee " + assignee
+	var priority *int
 	if p := r.PostFormValue("priority"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 0 || n > 9 {
 			s.fail(w, r, tip.Errorf(tip.CodeInvalid, "Priority is a number from 0 to 9."))
 			return
 		}
-		if err := s.store.SetPriority(ctx, id, n); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		priority = &n
 		detail += ", priority " + p
 	}
-	if err := s.record(ctx, sess, "tip.assign", id, detail); err != nil {
+	ctx, err := s.audited(ctx, sess, "tip.assign", id, detail)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.Assign(ctx, id, assignee, priority); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -48,10 +49,17 @@ type world struct {
 // cheap argon2id parameters keep tests fast; production uses DefaultParams.
 var testParams = auth.Params{Time: 1, MemoryKiB: 8 * 1024, Threads: 1}
 
-func newWorld(t *testing.T, b storetest.Backend) *world { return newWorldWith(t, b, 0) }
+func newWorld(t *testing.T, b storetest.Backend) *world { return newWorldWith(t, b, worldOptions{}) }
 
-// newWorldWith sets the desk's retention of closed reports.
-func newWorldWith(t *testing.T, b storetest.Backend, retention time.Duration) *world {
+// worldOptions change a world's desk from the defaults the tests share.
+type worldOptions struct {
+	retention  time.Duration // how long closed reports are kept (0: for ever)
+	noWebAuthn bool          // no desk origin configured: security keys off
+}
+
+// newWorldWith makes a world whose desk is configured by opts. Its desk's
+// origin, for WebAuthn, is http://localhost:PORT (see localDesk).
+func newWorldWith(t *testing.T, b storetest.Backend, opts worldOptions) *world {
 	ctx := context.Background()
 	if _, err := install.Init(ctx, install.Options{DataDir: b.DataDir, DSN: b.DSN}); err != nil {
 		t.Fatal(err)
@@ -74,13 +82,21 @@ func newWorldWith(t *testing.T, b storetest.Backend, retention time.Duration) *w
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := desk.New(desk.Config{Store: st, Accounts: w.acct, Audit: log, Index: index, Logger: logger, Retention: retention, Screening: w.screening})
+	deskSrv := httptest.NewUnstartedServer(nil)
+	cfg := desk.Config{Store: st, Accounts: w.acct, Audit: log, Index: index, Logger: logger, Retention: opts.retention, Screening: w.screening}
+	if !opts.noWebAuthn {
+		_, port, _ := net.SplitHostPort(deskSrv.Listener.Addr().String())
+		cfg.WebAuthnOrigins = []string{"http://localhost:" + port}
+	}
+	d, err := desk.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	deskSrv.Config.Handler = d.Handler()
+	deskSrv.Start()
 	runCtx, stop := context.WithCancel(ctx)
 	go src.Run(runCtx)
-	srcSrv, deskSrv := httptest.NewServer(src.Handler()), httptest.NewServer(d.Handler())
+	srcSrv := httptest.NewServer(src.Handler())
 	t.Cleanup(func() { srcSrv.Close(); deskSrv.Close(); stop(); st.Close() })
 	w.source, w.deskURL, w.desk = srcSrv.URL, deskSrv.URL, d
 	return w

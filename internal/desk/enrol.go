@@ -4,25 +4,28 @@ import (
 	"net/http"
 
 	"tipline/internal/account"
+	"tipline/internal/audit"
 	"tipline/internal/auth"
 	"tipline/internal/tip"
 )
 
-// enrolSession returns the session of a user who must enrol a new second
-// factor; it opens nothing else.
+// enrolSession returns the session of a user who logged in with their
+// password and enrolment code and must enrol a new second factor; it opens
+// nothing else, and never becomes a desk session.
 func (s *Server) enrolSession(r *http.Request) (*account.Session, error) {
 	c, err := r.Cookie(enrolCookie)
 	if err != nil {
 		return nil, tip.Errorf(tip.CodeUnauthorized, "not logged in")
 	}
-	sess, err := s.acct.Session(r.Context(), c.Value)
+	sess, err := s.acct.EnrolSession(r.Context(), c.Value)
 	if err != nil {
 		return nil, err
 	}
 	return &sess, nil
 }
 
-// enrolForm shows the QR code of the new second factor and asks for a code.
+// enrolForm shows the QR code of the new second factor and asks for the
+// enrolment code again and a first code.
 func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.enrolSession(r); err != nil {
 		s.fail(w, r, err)
@@ -39,7 +42,7 @@ func (s *Server) enrolQR(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	uri, err := s.acct.Enrolment(r.Context(), sess.User, sess.Key)
+	uri, err := s.acct.Enrolment(r.Context(), *sess)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -53,7 +56,9 @@ func (s *Server) enrolQR(w http.ResponseWriter, r *http.Request) {
 	w.Write(png)
 }
 
-// enrol checks the first code and turns the enrolment session into a login.
+// enrol checks the enrolment code and a first code of the new factor, puts
+// the factor in use, spends the enrolment code and starts a new desk
+// session, with a new cookie value.
 func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 	sess, err := s.enrolSession(r)
 	if err != nil {
@@ -61,17 +66,28 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := s.acct.ConfirmEnrolment(r.Context(), sess.User, sess.Key, r.PostFormValue("code")); err != nil {
-		if err == account.ErrBadLogin {
-			s.pages.Render(w, http.StatusUnauthorized, "enrol", loginPage{Problem: "That code is wrong: try the next one."})
-			return
-		}
+	actor := sess.User.Holder()
+	ctx, err := s.audit.Attach(r.Context(),
+		audit.Event{Actor: actor, Action: "totp.enrolled", Detail: "enrolment code spent"},
+		audit.Event{Actor: actor, Action: "login.ok", Detail: "after enrolment"})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.record(r.Context(), sess, "totp.enrolled", "", "")
+	value, err := s.acct.ConfirmEnrolment(ctx, *sess, r.PostFormValue("enrol_code"), r.PostFormValue("code"))
+	if err == account.ErrBadLogin {
+		if err := s.record(r.Context(), sess, "login.fail", "", "enrolment: wrong enrolment code or first code"); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.pages.Render(w, http.StatusUnauthorized, "enrol", loginPage{Problem: "The enrolment code or the code from your app is wrong: try the next code."})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	setCookie(w, r, enrolCookie, "", -1)
-	c, _ := r.Cookie(enrolCookie)
-	setCookie(w, r, sessionCookie, c.Value, int(account.SessionTTL.Seconds()))
+	setCookie(w, r, sessionCookie, value, int(account.SessionTTL.Seconds()))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

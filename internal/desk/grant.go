@@ -21,11 +21,12 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, tip.Errorf(tip.CodeInvalid, "No enabled analyst or committee member by that name."))
 		return
 	}
-	if err := s.acct.Grant(ctx, id, key, to); err != nil {
+	ctx, err = s.audited(ctx, sess, "grant", id, "to "+to.Holder())
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.record(ctx, sess, "grant", id, "to "+to.Holder()); err != nil {
+	if err := s.acct.Grant(ctx, id, key, to); err != nil {
 		s.fail(w, r, err)
 		return
 	}

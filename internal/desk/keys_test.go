@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -37,12 +38,16 @@ func TestPasswordResetCannotRecoverKeys(t *testing.T) {
 		t.Fatal("a password reset must give the user a new key pair")
 	}
 
-	// The new password works, and asks for the new second factor first.
-	_, key, err := w.acct.Login(ctx, "kim", "a brand new passphrase for kim", "")
+	// The new password works with the enrolment code, and asks for the new
+	// second factor first; the password alone opens nothing.
+	if _, _, err := w.acct.Login(ctx, account.Credentials{Name: "kim", Password: "a brand new passphrase for kim"}); !errors.Is(err, account.ErrBadLogin) {
+		t.Fatalf("after a reset, the password alone should fail, got %v", err)
+	}
+	_, key, err := w.acct.Login(ctx, account.Credentials{Name: "kim", Password: "a brand new passphrase for kim", EnrolCode: created.EnrolCode})
 	if !errors.Is(err, account.ErrMustEnrol) {
 		t.Fatalf("after a reset, login should ask to enrol a second factor, got %v", err)
 	}
-	newKim := enrol(t, w, "kim", "a brand new passphrase for kim", created.TOTPURI)
+	newKim := enrol(t, w, "kim", "a brand new passphrase for kim", created.EnrolCode)
 	if resp, page := newKim.get("/tips/" + oldID); resp.StatusCode != http.StatusNotFound || strings.Contains(page, "old report") {
 		t.Fatalf("the old report must not open after a reset, got %d", resp.StatusCode)
 	}
@@ -88,7 +93,8 @@ func TestRevokingEndsAccessAtOnce(t *testing.T) {
 	}
 }
 
-// An admin resets a second factor; the user enrols a new one from a QR code
+// An admin resets a second factor and is shown an enrolment code once; with
+// their password and that code the user enrols a new factor from a QR code
 // the server renders, with no JavaScript.
 func TestSecondFactorResetAndEnrolment(t *testing.T) {
 	w := newWorld(t, storetest.Backends(t)[0])
@@ -97,54 +103,61 @@ func TestSecondFactorResetAndEnrolment(t *testing.T) {
 	u, _, _ := w.store.UserByName(context.Background(), "lee")
 	leeSession := w.login(lee)
 	admin := w.login(root)
-	if resp, _ := admin.post("/admin/users/"+u.ID+"/reset-totp", nil); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("reset: %d", resp.StatusCode)
-	}
+	code := resetSecondFactor(t, admin, u.ID)
 	if resp, _ := leeSession.get("/tips"); resp.Header.Get("Location") != "/login" {
 		t.Fatal("a reset must end the user's sessions")
 	}
-	b := w.browser(w.deskURL)
-	resp, _ := b.post("/login", url.Values{"name": {"lee"}, "password": {password}, "code": {"123456"}})
-	if resp.Header.Get("Location") != "/account/enrol" {
-		t.Fatalf("login after a reset should lead to enrolment, got %d %s", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	resp, png := b.get("/account/totp.png")
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(png, "\x89PNG") {
-		t.Fatalf("QR code: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
-	}
-	// The QR code holds the new secret; read it the way the app would, by
-	// opening the sealed enrolment with lee's key.
-	who, key, err := w.acct.Login(context.Background(), "lee", password, "")
-	if !errors.Is(err, account.ErrMustEnrol) {
-		t.Fatal(err)
-	}
-	uri, err := w.acct.Enrolment(context.Background(), who, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	after := enrol(t, w, "lee", password, uri)
+	after := enrol(t, w, "lee", password, code)
 	if resp, _ := after.get("/tips"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("after enrolling, lee should reach the queue: %d", resp.StatusCode)
 	}
 }
 
-// enrol logs in after a reset and confirms the new second factor.
-func enrol(t *testing.T, w *world, name, pw, uri string) *browser {
+var enrolCodePattern = regexp.MustCompile(`<code id="enrol-code">([^<]+)</code>`)
+
+// resetSecondFactor resets a user's second factor as an admin and returns
+// the enrolment code the page shows.
+func resetSecondFactor(t *testing.T, admin *browser, userID string) string {
+	t.Helper()
+	resp, page := admin.post("/admin/users/"+userID+"/reset-totp", nil)
+	m := enrolCodePattern.FindStringSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("reset: %d, no enrolment code shown\n%s", resp.StatusCode, page)
+	}
+	return m[1]
+}
+
+// enrol logs in with the password and enrolment code after a reset, reads
+// the new secret from the QR code the server renders, and confirms it.
+func enrol(t *testing.T, w *world, name, pw, enrolCode string) *browser {
 	t.Helper()
 	b := w.browser(w.deskURL)
-	resp, _ := b.post("/login", url.Values{"name": {name}, "password": {pw}})
+	resp, _ := b.post("/login", url.Values{"name": {name}, "password": {pw}, "enrol_code": {enrolCode}})
 	if resp.Header.Get("Location") != "/account/enrol" {
 		t.Fatalf("expected enrolment, got %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	key, err := otp.NewKeyFromURL(uri)
-	if err != nil {
-		t.Fatal(err)
-	}
+	secret := scanEnrolmentQR(t, b)
 	w.now = w.now.Add(30e9)
-	code, _ := totp.GenerateCode(key.Secret(), w.now)
-	resp, page := b.post("/account/enrol", url.Values{"code": {code}})
+	code, _ := totp.GenerateCode(secret, w.now)
+	resp, page := b.post("/account/enrol", url.Values{"enrol_code": {enrolCode}, "code": {code}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("enrol: %d\n%s", resp.StatusCode, page)
 	}
 	return b
+}
+
+// scanEnrolmentQR fetches the enrolment's QR code and decodes it as an
+// authenticator app would, returning the TOTP secret.
+func scanEnrolmentQR(t *testing.T, b *browser) string {
+	t.Helper()
+	resp, png := b.get("/account/totp.png")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(png, "\x89PNG") {
+		t.Fatalf("QR code: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	uri := decodeQR(t, []byte(png))
+	key, err := otp.NewKeyFromURL(uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key.Secret()
 }

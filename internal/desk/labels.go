@@ -35,20 +35,17 @@ func (s *Server) labels(w http.ResponseWriter, r *http.Request) {
 		labels = append(labels, l)
 	}
 	sort.Strings(labels)
-	if err := s.store.SetLabels(ctx, id, labels); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	hold := r.PostFormValue("legal_hold") != ""
-	if err := s.store.SetLegalHold(ctx, id, hold); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	detail := "labels " + strings.Join(labels, ",")
 	if hold {
 		detail += "; legal hold"
 	}
-	if err := s.record(ctx, sess, "tip.labels", id, detail); err != nil {
+	ctx, err := s.audited(ctx, sess, "tip.labels", id, detail)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.SetLabels(ctx, id, labels, hold); err != nil {
 		s.fail(w, r, err)
 		return
 	}

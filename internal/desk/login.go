@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -22,37 +23,51 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.pages.Render(w, http.StatusOK, "login", p)
 }
 
-// login checks name, password and second-factor code, and starts a session
-// whose key lives only in the cookie. Failures are slowed, never refused.
+// badLogin is the one answer to every failed login, whatever was wrong.
+const badLogin = "The name, password or code is wrong."
+
+// login checks name, password and second-factor code — or, after a reset of
+// the second factor, the enrolment code the admin gave — and starts a
+// session whose key lives only in the cookie: a desk session, or one that
+// may only enrol the new second factor. Failures are slowed, never refused.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	name := r.PostFormValue("name")
-	u, key, err := s.acct.Login(r.Context(), name, r.PostFormValue("password"), r.PostFormValue("code"))
-	if errors.Is(err, account.ErrMustEnrol) {
-		value, err := s.acct.StartSession(r.Context(), u, key)
+	c := account.Credentials{Name: r.PostFormValue("name"), Password: r.PostFormValue("password"),
+		Code: r.PostFormValue("code"), EnrolCode: r.PostFormValue("enrol_code")}
+	u, key, err := s.acct.Login(r.Context(), c)
+	switch {
+	case errors.Is(err, account.ErrMustEnrol):
+		ctx, err := s.audited(r.Context(), &account.Session{User: u}, "login.enrol", "", "enrolment code used: enrolling a new second factor")
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		setCookie(w, r, enrolCookie, value, 600)
-		http.Redirect(w, r, "/account/enrol", http.StatusSeeOther)
-		return
-	}
-	if err != nil {
-		if errors.Is(err, account.ErrBadLogin) {
-			s.audit.Record(r.Context(), auditEvent("anonymous", "login.fail", "", "name="+name))
-			s.pages.Render(w, http.StatusUnauthorized, "login", loginPage{Name: name, Problem: "The name, password or code is wrong."})
+		value, err := s.acct.StartEnrolSession(ctx, u, key)
+		if err != nil {
+			s.fail(w, r, err)
 			return
 		}
+		setCookie(w, r, enrolCookie, value, int(account.EnrolSessionTTL.Seconds()))
+		http.Redirect(w, r, "/account/enrol", http.StatusSeeOther)
+		return
+	case errors.Is(err, account.ErrBadLogin):
+		if err := s.recordLoginFailure(r.Context(), c.Name, "password"); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.pages.Render(w, http.StatusUnauthorized, "login", loginPage{Name: c.Name, Problem: badLogin})
+		return
+	case err != nil:
 		s.fail(w, r, err)
 		return
 	}
-	value, err := s.acct.StartSession(r.Context(), u, key)
+	ctx, err := s.audited(r.Context(), &account.Session{User: u}, "login.ok", "", "")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.audit.Record(r.Context(), auditEvent(u.Holder(), "login.ok", "", "")); err != nil {
+	value, err := s.acct.StartSession(ctx, u, key)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -60,14 +75,29 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
+// recordLoginFailure audits a failed login. The name typed is recorded only
+// as the account it names, if any: a password typed into the name field
+// must not reach the auditor's page.
+func (s *Server) recordLoginFailure(ctx context.Context, name, method string) error {
+	detail := "unknown name"
+	if u, _, err := s.store.UserByName(ctx, name); err == nil {
+		detail = u.Holder()
+	}
+	return s.audit.Record(ctx, auditEvent("anonymous", "login.fail", "", detail+" method="+method))
+}
+
 // logout ends the session.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
-	if err := s.store.EndDeskSessions(r.Context(), sess.User.ID, sess.ID); err != nil {
+	ctx, err := s.audited(r.Context(), sess, "logout", "", "")
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.record(r.Context(), sess, "logout", "", "")
+	if err := s.store.EndDeskSessions(ctx, sess.User.ID, sess.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, "/login?out=1", http.StatusSeeOther)
 }

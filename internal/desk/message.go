@@ -48,11 +48,12 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := &tip.Message{ID: tip.NewID(), TipID: id, Author: tip.AuthorDesk, CreatedAt: time.Now()}
-	if err := s.store.AddMessage(ctx, m, body, upload.BlobIDs(files)); err != nil {
+	audited, err := s.audited(ctx, sess, "tip.message", id, "message "+m.ID)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.record(ctx, sess, "tip.message", id, "message "+m.ID); err != nil {
+	if err := s.store.AddMessage(audited, m, body, upload.BlobIDs(files)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

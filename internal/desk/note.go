@@ -30,11 +30,12 @@ func (s *Server) note(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := &store.Note{ID: tip.NewID(), TipID: id, Author: sess.User.ID, CreatedAt: time.Now()}
-	if err := s.store.AddNote(ctx, n, body); err != nil {
+	ctx, err = s.audited(ctx, sess, "tip.note", id, "note "+n.ID)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.record(ctx, sess, "tip.note", id, "note "+n.ID); err != nil {
+	if err := s.store.AddNote(ctx, n, body); err != nil {
 		s.fail(w, r, err)
 		return
 	}

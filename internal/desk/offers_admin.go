@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tipline/internal/account"
+	"tipline/internal/audit"
 	"tipline/internal/store"
 	"tipline/internal/tip"
 	"tipline/internal/web"
@@ -253,20 +254,21 @@ func (s *Server) saveOffer(w http.ResponseWriter, r *http.Request, o tip.Offer, 
 	}
 	verb := "updated"
 	if isNew {
-		verb, err = "created", s.store.CreateOffer(ctx, o)
-	} else {
-		err = s.store.UpdateOffer(ctx, o)
+		verb = "created"
 	}
+	changes, events, err := s.recipientChanges(ctx, sess, o.ID, chosen)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	detail := "offer " + o.ID + " " + verb + ": up to " + tip.USD(o.MaxRewardUSD)
-	if err := s.record(ctx, sess, "setting.offer", "", detail); err != nil {
+	events = append([]audit.Event{auditEvent(actorOf(sess), "setting.offer", "", detail)}, events...)
+	ctx, err = s.audit.Attach(ctx, events...)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.setRecipients(ctx, sess, o.ID, chosen); err != nil {
+	if err := s.store.SaveOffer(ctx, o, isNew, changes); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -349,18 +351,21 @@ func parseDay(v, which string) (time.Time, error) {
 	return t, nil
 }
 
-// setRecipients makes exactly the chosen analysts receive an offer's new
-// reports. Holders that are not enabled analysts (the recovery key is added
-// at intake anyway; disabled users) are left as they are. Adding someone
-// does not open older reports to them: that needs a grant.
-func (s *Server) setRecipients(ctx context.Context, sess *account.Session, offerID string, chosen []tip.User) error {
+// recipientChanges works out how to make exactly the chosen analysts
+// receive an offer's new reports, with an audit event for each change.
+// Holders that are not enabled analysts (the recovery key is added at intake
+// anyway; disabled users) are left as they are. Adding someone does not open
+// older reports to them: that needs a grant.
+func (s *Server) recipientChanges(ctx context.Context, sess *account.Session, offerID string, chosen []tip.User) (store.RecipientChanges, []audit.Event, error) {
+	var ch store.RecipientChanges
+	var events []audit.Event
 	analysts, err := s.analysts(ctx)
 	if err != nil {
-		return err
+		return ch, nil, err
 	}
 	holders, err := s.store.OfferRecipients(ctx, offerID)
 	if err != nil {
-		return err
+		return ch, nil, err
 	}
 	has := func(u tip.User) bool {
 		return slices.ContainsFunc(holders, func(h store.Holder) bool { return h.Name == u.Holder() })
@@ -369,21 +374,14 @@ func (s *Server) setRecipients(ctx context.Context, sess *account.Session, offer
 		want := slices.ContainsFunc(chosen, func(c tip.User) bool { return c.ID == u.ID })
 		switch {
 		case want && !has(u):
-			if err := s.store.SetOfferRecipient(ctx, offerID, store.Holder{Name: u.Holder(), Recipient: u.PublicKey}); err != nil {
-				return err
-			}
-			err = s.record(ctx, sess, "setting.recipient.add", "", "offer "+offerID+" to "+u.Holder())
+			ch.Add = append(ch.Add, store.Holder{Name: u.Holder(), Recipient: u.PublicKey})
+			events = append(events, auditEvent(actorOf(sess), "setting.recipient.add", "", "offer "+offerID+" to "+u.Holder()))
 		case !want && has(u):
-			if err := s.store.RemoveOfferRecipient(ctx, offerID, u.Holder()); err != nil {
-				return err
-			}
-			err = s.record(ctx, sess, "setting.recipient.remove", "", "offer "+offerID+" holder "+u.Holder())
-		}
-		if err != nil {
-			return err
+			ch.Remove = append(ch.Remove, u.Holder())
+			events = append(events, auditEvent(actorOf(sess), "setting.recipient.remove", "", "offer "+offerID+" holder "+u.Holder()))
 		}
 	}
-	return nil
+	return ch, events, nil
 }
 
 // setCeiling changes the installation-wide ceiling on one report's rewards.
@@ -397,11 +395,12 @@ func (s *Server) setCeiling(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, tip.Errorf(tip.CodeInvalid, "The ceiling must be a positive number of whole US dollars, such as 5000000."))
 		return
 	}
-	if err := s.store.SetRewardCeilingChecked(ctx, usd); err != nil {
+	ctx, err = s.audited(ctx, sessionOf(r), "setting.ceiling", "", "reward ceiling "+tip.USD(usd))
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.record(ctx, sessionOf(r), "setting.ceiling", "", "reward ceiling "+tip.USD(usd)); err != nil {
+	if err := s.store.SetRewardCeilingChecked(ctx, usd); err != nil {
 		s.fail(w, r, err)
 		return
 	}

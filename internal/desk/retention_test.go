@@ -16,7 +16,7 @@ import (
 // report are exempt.
 func TestRetentionShredsClosedReportsButNotHeldOrOpenOnes(t *testing.T) {
 	const retention = 10 * 24 * time.Hour
-	w := newWorldWith(t, storetest.Backends(t)[0], retention)
+	w := newWorldWith(t, storetest.Backends(t)[0], worldOptions{retention: retention})
 	kim := w.addUser("kim", tip.RoleAnalyst)
 	for _, m := range []string{"closed report", "held report", "open report", "rewarded report"} {
 		w.submit(m, "evidence.txt", "file of the "+m)

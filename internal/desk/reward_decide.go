@@ -33,16 +33,16 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, d store.Decision
 		}
 	}
 	d.RewardID, d.Actor = rw.ID, sess.User.ID
-	after, err := s.store.Decide(ctx, d)
+	note := "reward " + rw.ID
+	if d.Kind == tip.LedgerPay {
+		note += " paid " + strconv.FormatInt(d.Amount, 10) + " " + d.Currency + " by " + d.Method
+	}
+	ctx, err = s.audited(ctx, sess, "reward."+string(d.Kind), rw.TipID, note)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	note := "reward " + rw.ID + " now " + string(after.State())
-	if d.Kind == tip.LedgerPay {
-		note += " " + strconv.FormatInt(d.Amount, 10) + " " + d.Currency + " by " + d.Method
-	}
-	if err := s.record(ctx, sess, "reward."+string(d.Kind), rw.TipID, note); err != nil {
+	if _, err := s.store.Decide(ctx, d); err != nil {
 		s.fail(w, r, err)
 		return
 	}

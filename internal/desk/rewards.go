@@ -42,35 +42,41 @@ func (s *Server) recommend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rw := &tip.Reward{ID: tip.NewID(), TipID: id, AmountUSD: amount, RecommendedBy: sess.User.ID, RecommendedAt: time.Now().UTC()}
-	if err := s.store.Recommend(ctx, rw, sealed); err != nil {
+	shares, err := s.committeeShares(ctx, key)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.shareWithCommittee(ctx, id, key); err != nil {
+	ctx, err = s.audited(ctx, sess, "reward.recommend", id, "reward "+rw.ID+" "+tip.USD(amount))
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.record(ctx, sess, "reward.recommend", id, "reward "+rw.ID+" "+tip.USD(amount)); err != nil {
+	if err := s.store.Recommend(ctx, rw, sealed, shares); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/rewards/"+rw.ID, http.StatusSeeOther)
 }
 
-// shareWithCommittee wraps a report's key to every enabled committee member.
-func (s *Server) shareWithCommittee(ctx context.Context, tipID string, key *seal.Key) error {
+// committeeShares wraps a report's key to every enabled committee member,
+// to be stored with the recommendation they decide on.
+func (s *Server) committeeShares(ctx context.Context, key *seal.Key) (map[string][]byte, error) {
 	users, err := s.store.Users(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	shares := map[string][]byte{}
 	for _, u := range users {
 		if u.Has(tip.RoleCommittee) && !u.Disabled {
-			if err := s.acct.Grant(ctx, tipID, key, u); err != nil {
-				return err
+			wrapped, err := account.WrapTipKey(key, u)
+			if err != nil {
+				return nil, err
 			}
+			shares[u.Holder()] = wrapped
 		}
 	}
-	return nil
+	return shares, nil
 }
 
 type rewardRow struct {

@@ -39,10 +39,11 @@ func (s *Server) screeningOf(ctx context.Context, sess *account.Session, t tip.T
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.SetScreening(ctx, t.ID, sealedNew, out.HasHits()); err != nil {
+	audited, err := s.audited(ctx, sess, "tip.rescreen", t.ID, "lists changed")
+	if err != nil {
 		return nil, err
 	}
-	if err := s.record(ctx, sess, "tip.rescreen", t.ID, "lists changed"); err != nil {
+	if err := s.store.SetScreening(audited, t.ID, sealedNew, out.HasHits()); err != nil {
 		return nil, err
 	}
 	return &out, nil

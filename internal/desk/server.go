@@ -120,12 +120,23 @@ type messagePage struct {
 	Back    string
 }
 
-// record writes an audit entry; a desk action whose entry cannot be written
-// does not go ahead.
+// record appends an audit entry for an event that changes nothing else: a
+// read, before its content is sent, or a refused login. A read whose entry
+// cannot be written is not shown.
 func (s *Server) record(ctx context.Context, sess *account.Session, action, tipID, detail string) error {
-	actor := "anonymous"
-	if sess != nil {
-		actor = sess.User.Holder()
+	return s.audit.Record(ctx, auditEvent(actorOf(sess), action, tipID, detail))
+}
+
+// audited returns ctx with the action's audit entry attached: the store
+// appends it in the transaction of the first write made under the returned
+// context, so the change and its record commit together or not at all.
+func (s *Server) audited(ctx context.Context, sess *account.Session, action, tipID, detail string) (context.Context, error) {
+	return s.audit.Attach(ctx, auditEvent(actorOf(sess), action, tipID, detail))
+}
+
+func actorOf(sess *account.Session) string {
+	if sess == nil {
+		return "anonymous"
 	}
-	return s.audit.Record(ctx, auditEvent(actor, action, tipID, detail))
+	return sess.User.Holder()
 }

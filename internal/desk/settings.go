@@ -69,11 +69,12 @@ func (s *Server) addStatus(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.AddStatus(r.Context(), code, public); err != nil {
+	ctx, err := s.audited(r.Context(), sessionOf(r), "setting.status", "", string(code)+" -> "+string(public))
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.record(r.Context(), sessionOf(r), "setting.status", "", string(code)+" -> "+string(public)); err != nil {
+	if err := s.store.AddStatus(ctx, code, public); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -94,11 +95,12 @@ func (s *Server) addRecipient(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, tip.Errorf(tip.CodeInvalid, "No analyst by that name."))
 		return
 	}
-	if err := s.store.SetOfferRecipient(ctx, offerID, store.Holder{Name: u.Holder(), Recipient: u.PublicKey}); err != nil {
+	ctx, err = s.audited(ctx, sessionOf(r), "setting.recipient.add", "", "offer "+offerID+" to "+u.Holder())
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.record(ctx, sessionOf(r), "setting.recipient.add", "", "offer "+offerID+" to "+u.Holder()); err != nil {
+	if err := s.store.SetOfferRecipient(ctx, offerID, store.Holder{Name: u.Holder(), Recipient: u.PublicKey}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -112,18 +114,22 @@ func (s *Server) removeRecipient(w http.ResponseWriter, r *http.Request) {
 	ctx, offerID := r.Context(), r.PathValue("id")
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	holder := r.PostFormValue("holder")
-	var err error
+	revoke := r.PostFormValue("revoke") != ""
 	action := "setting.recipient.remove"
-	if r.PostFormValue("revoke") != "" {
-		err, action = s.store.RevokeHolder(ctx, holder, offerID), "revoke"
-	} else {
-		err = s.store.RemoveOfferRecipient(ctx, offerID, holder)
+	if revoke {
+		action = "revoke"
 	}
+	ctx, err := s.audited(ctx, sessionOf(r), action, "", "offer "+offerID+" holder "+holder)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.record(ctx, sessionOf(r), action, "", "offer "+offerID+" holder "+holder); err != nil {
+	if revoke {
+		err = s.store.RevokeHolder(ctx, holder, offerID)
+	} else {
+		err = s.store.RemoveOfferRecipient(ctx, offerID, holder)
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -16,11 +16,12 @@ func (s *Server) setStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	status := tip.Status(r.PostFormValue("status"))
-	if err := s.store.SetStatus(ctx, id, status); err != nil {
+	ctx, err = s.audited(ctx, sess, "tip.status", id, string(t.Status)+" -> "+string(status))
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.record(ctx, sess, "tip.status", id, string(t.Status)+" -> "+string(status)); err != nil {
+	if err := s.store.SetStatus(ctx, id, status); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"fmt"
 	"net/http"
 
 	"tipline/internal/account"
@@ -30,11 +31,12 @@ func (s *Server) userAction(action string, do func(r *http.Request, id string) e
 			s.fail(w, r, err)
 			return
 		}
-		if err := do(r, id); err != nil {
+		ctx, err := s.audited(r.Context(), sessionOf(r), action, "", "user "+tip.HolderOf(id))
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if err := s.record(r.Context(), sessionOf(r), action, "", "user "+tip.HolderOf(id)); err != nil {
+		if err := do(r.WithContext(ctx), id); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -50,8 +52,34 @@ func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) {
 	s.userAction("user.enable", func(r *http.Request, id string) error { return s.store.SetUserDisabled(r.Context(), id, false) })(w, r)
 }
 
+// resetTOTP resets a user's second factor and shows the admin, once, the
+// enrolment code the user needs with their password to enrol a new one.
 func (s *Server) resetTOTP(w http.ResponseWriter, r *http.Request) {
-	s.userAction("user.reset_totp", func(r *http.Request, id string) error { return s.acct.ResetSecondFactor(r.Context(), id) })(w, r)
+	id := r.PathValue("id")
+	u, err := s.store.User(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, err := s.audited(r.Context(), sessionOf(r), "user.reset_totp", "", "user "+u.Holder()+"; enrolment code issued, good for "+account.EnrolCodeTTL.String())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	code, err := s.acct.ResetSecondFactor(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.pages.Render(w, http.StatusOK, "enrol_code", enrolCodePage{Session: sessionOf(r), User: u, Code: code,
+		Expires: fmt.Sprintf("%d hours", int(account.EnrolCodeTTL.Hours()))})
+}
+
+type enrolCodePage struct {
+	Session *account.Session
+	User    tip.User
+	Code    string
+	Expires string
 }
 
 func (s *Server) endSessions(w http.ResponseWriter, r *http.Request) {

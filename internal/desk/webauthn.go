@@ -4,19 +4,16 @@ package desk
 // JavaScript the desk loads, on the WebAuthn pages alone. Everything else,
 // TOTP logins included, works with JavaScript off.
 //
-// The relying party comes from configuration (Config.WebAuthnRPID and
-// Config.WebAuthnOrigins; `tipline serve --desk-webauthn-origin`). Without
-// it, WebAuthn is on only for a desk reached as "localhost", the one host
-// a phishing proxy cannot stand in for; on any other host it stays off, since
-// trusting the request's Host header would let a proxy on another name pass
-// its own origin for the desk's and undo what makes security keys
-// phishing-proof.
+// The relying party comes from configuration alone (Config.WebAuthnRPID and
+// Config.WebAuthnOrigins; `tipline serve --desk-origin`). Without it,
+// WebAuthn is off: the request's Host header is the client's to choose, and
+// trusting it would let a proxy pass its own origin for the desk's, undoing
+// what makes security keys phishing-proof.
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -43,18 +40,7 @@ var errNoWebAuthn = tip.Errorf(tip.CodeNotFound, "security keys are not set up o
 func (s *Server) relyingParty(r *http.Request) (*webauthn.WebAuthn, error) {
 	rpID, origins := s.cfg.WebAuthnRPID, s.cfg.WebAuthnOrigins
 	if len(origins) == 0 {
-		host, _, err := net.SplitHostPort(r.Host)
-		if err != nil {
-			host = r.Host
-		}
-		if !strings.EqualFold(host, "localhost") {
-			return nil, errNoWebAuthn
-		}
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		rpID, origins = "localhost", []string{scheme + "://" + strings.ToLower(r.Host)}
+		return nil, errNoWebAuthn
 	}
 	if rpID == "" {
 		u, err := url.Parse(origins[0])

@@ -6,6 +6,7 @@ import (
 
 	"tipline/internal/account"
 	"tipline/internal/store"
+	"tipline/internal/tip"
 )
 
 type webauthnPage struct {
@@ -68,12 +69,13 @@ func (s *Server) registerKeyFinish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess := sessionOf(r)
-	key, err := s.acct.FinishKeyRegistration(r.Context(), rp, *sess, answer.Name, answer.Credential)
+	keyID := tip.NewID()
+	ctx, err := s.audited(r.Context(), sess, "webauthn.register", "", "key "+keyID)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
-	if err := s.record(r.Context(), sess, "webauthn.register", "", "key "+key.ID); err != nil {
+	if _, err := s.acct.FinishKeyRegistration(ctx, rp, *sess, keyID, answer.Name, answer.Credential); err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
@@ -84,11 +86,12 @@ func (s *Server) registerKeyFinish(w http.ResponseWriter, r *http.Request) {
 func (s *Server) removeKey(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
 	id := r.PathValue("id")
-	if err := s.acct.RemoveSecurityKey(r.Context(), *sess, id); err != nil {
+	ctx, err := s.audited(r.Context(), sess, "webauthn.remove", "", "key "+id)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.record(r.Context(), sess, "webauthn.remove", "", "key "+id); err != nil {
+	if err := s.acct.RemoveSecurityKey(ctx, *sess, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// The relying party: from configuration when given (the Host header then
-// plays no part), else "localhost" only.
+// The relying party comes from configuration alone: the Host header plays
+// no part, and without an origin WebAuthn is off, even on "localhost".
 func TestRelyingParty(t *testing.T) {
 	for _, c := range []struct {
 		name     string
@@ -16,7 +16,7 @@ func TestRelyingParty(t *testing.T) {
 		origin   string
 		disabled bool
 	}{
-		{"localhost by default", Config{}, "localhost:8081", "localhost", "http://localhost:8081", false},
+		{"localhost is off by default", Config{}, "localhost:8081", "", "", true},
 		{"any other host is off by default", Config{}, "desk.example.org", "", "", true},
 		{"an IP address is off by default", Config{}, "127.0.0.1:8081", "", "", true},
 		{"configured origin", Config{WebAuthnOrigins: []string{"https://desk.example.org"}}, "evil.example.net", "desk.example.org", "https://desk.example.org", false},

@@ -33,26 +33,22 @@ func (s *Server) keyLogin(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusBadRequest, "Enter your name and password.")
 		return
 	}
+	// A wrong password, no security key and a second factor still to enrol
+	// get one answer: this step must not tell whether the password was right.
 	u, key, err := s.acct.CheckPassword(r.Context(), name, password)
 	switch {
-	case errors.Is(err, account.ErrMustEnrol):
-		// As with the code: a reset second factor is enrolled first.
-		value, err := s.acct.StartSession(r.Context(), u, key)
-		if err != nil {
+	case errors.Is(err, account.ErrBadLogin):
+		if err := s.recordLoginFailure(r.Context(), name, "webauthn"); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		setCookie(w, r, enrolCookie, value, 600)
-		http.Redirect(w, r, "/account/enrol", http.StatusSeeOther)
-		return
-	case errors.Is(err, account.ErrBadLogin):
-		s.audit.Record(r.Context(), auditEvent("anonymous", "login.fail", "", "name="+name+" method=webauthn"))
-		again(http.StatusUnauthorized, "The name or password is wrong.")
-		return
-	case errors.Is(err, account.ErrNoSecurityKey):
-		again(http.StatusBadRequest, "You have no security key registered. Log in with the code from your authenticator app.")
+		again(http.StatusUnauthorized, "The name or password is wrong, or you have no security key: log in with the code from your authenticator app.")
 		return
 	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.record(r.Context(), &account.Session{User: u}, "login.password", "", "password right; security key asked"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -104,22 +100,25 @@ func (s *Server) keyLoginFinish(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
+	pendingUser, pendingErr := s.acct.PendingKeyLogin(r.Context(), c.Value)
 	u, key, used, err := s.acct.FinishKeyLogin(r.Context(), rp, c.Value, body)
 	if err != nil {
-		if account.IsKeyRefusal(err) {
-			if u, uerr := s.acct.PendingKeyLogin(r.Context(), c.Value); uerr == nil {
-				s.audit.Record(r.Context(), auditEvent(u.Holder(), "login.fail", "", "method=webauthn"))
+		if account.IsKeyRefusal(err) && pendingErr == nil {
+			if err := s.record(r.Context(), &account.Session{User: pendingUser}, "login.fail", "", "security key refused method=webauthn"); err != nil {
+				s.failJSON(w, r, err)
+				return
 			}
 		}
 		s.failJSON(w, r, err)
 		return
 	}
-	value, err := s.acct.StartSession(r.Context(), u, key)
+	ctx, err := s.audited(r.Context(), &account.Session{User: u}, "login.ok", "", "method=webauthn key="+used.ID)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
-	if err := s.audit.Record(r.Context(), auditEvent(u.Holder(), "login.ok", "", "method=webauthn key="+used.ID)); err != nil {
+	value, err := s.acct.StartSession(ctx, u, key)
+	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}

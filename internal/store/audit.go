@@ -32,32 +32,28 @@ type AuditEntry struct {
 // must not use the database.
 type AuditSealer func(seq int64, prevHash string) (AuditEntry, error)
 
-// WriteTx runs fn in one write transaction, committed if fn returns nil. Use
-// it to commit a desk write and its audit entry (AppendAuditTx) together. On
-// SQLite it holds the single writer: fn must not call other Store methods
-// that write, or it waits for itself.
-func (s *Store) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.inTx(ctx, fn)
-}
-
-// AppendAudit appends one entry in a transaction of its own and returns it
-// as stored.
-func (s *Store) AppendAudit(ctx context.Context, seal AuditSealer) (AuditEntry, error) {
+// AppendAudit appends entries in one transaction of their own and returns
+// the last as stored. A write and its entry commit together through
+// WithAudit instead.
+func (s *Store) AppendAudit(ctx context.Context, seals ...AuditSealer) (AuditEntry, error) {
 	var e AuditEntry
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		e, err = s.AppendAuditTx(ctx, tx, seal)
-		return err
+		for _, seal := range seals {
+			var err error
+			if e, err = s.appendAuditTx(ctx, tx, seal); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return e, err
 }
 
-// AppendAuditTx appends one entry inside the caller's transaction, which
-// must come from WriteTx, so that the entry commits or rolls back with the
-// write it records. Reading the head and inserting the next entry is atomic
+// appendAuditTx appends one entry inside tx, so that the entry commits or
+// rolls back with the write it records. Reading the head and inserting the next entry is atomic
 // across every process that shares the database:
 //
-//   - on SQLite, WriteTx begins IMMEDIATE, so the transaction already holds
+//   - on SQLite, inTx begins IMMEDIATE, so the transaction already holds
 //     the database's one write lock;
 //   - on PostgreSQL, the transaction takes an advisory lock on the log,
 //     held until it ends, so app servers append one after the other while
@@ -68,7 +64,7 @@ func (s *Store) AppendAudit(ctx context.Context, seal AuditSealer) (AuditEntry, 
 //
 // Should a caller's stale snapshot (REPEATABLE READ) read an old head anyway,
 // the primary key on seq refuses the duplicate: an error, never a fork.
-func (s *Store) AppendAuditTx(ctx context.Context, tx *sql.Tx, seal AuditSealer) (AuditEntry, error) {
+func (s *Store) appendAuditTx(ctx context.Context, tx *sql.Tx, seal AuditSealer) (AuditEntry, error) {
 	if s.postgres {
 		// An advisory lock rather than LOCK TABLE, which in the mode needed
 		// requires UPDATE or DELETE rights: this way the app's role can be

@@ -3,8 +3,6 @@ package store_test
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -89,32 +87,37 @@ func TestAuditAppendListWalk(t *testing.T) {
 	})
 }
 
-func TestAuditAppendTxCommitsWithTheWrite(t *testing.T) {
+// An entry attached to a context commits with the first write under it,
+// and not at all when that write fails.
+func TestAttachedAuditCommitsWithTheWrite(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
-		errBoom := errors.New("boom")
-		err := s.WriteTx(ctx, func(tx *sql.Tx) error {
-			if _, err := s.AppendAuditTx(ctx, tx, chainSealer("cli", "grant", "")); err != nil {
-				return err
-			}
-			return errBoom // the write failed after its entry was appended
-		})
-		if !errors.Is(err, errBoom) {
-			t.Fatal(err)
+		failing := store.WithAudit(ctx, chainSealer("user:a", "tip.status", "no-such-tip"))
+		if err := s.SetStatus(failing, "no-such-tip", "no-such-status"); err == nil {
+			t.Fatal("status of a report that does not exist was set")
+		}
+		if store.AuditWritten(failing) {
+			t.Fatal("entry reported written with a failed write")
 		}
 		checkChain(t, s, 0)
-		err = s.WriteTx(ctx, func(tx *sql.Tx) error {
-			for range 2 {
-				if _, err := s.AppendAuditTx(ctx, tx, chainSealer("cli", "grant", "")); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+
+		ctx = store.WithAudit(ctx, chainSealer("user:a", "session.end", ""))
+		if err := s.EndDeskSessions(ctx, "nobody", ""); err != nil {
 			t.Fatal(err)
 		}
-		checkChain(t, s, 2)
+		if !store.AuditWritten(ctx) {
+			t.Fatal("entry not reported written")
+		}
+		// The entry is spent: a second write under the same context does not
+		// append it again.
+		if err := s.EndDeskSessions(ctx, "nobody", ""); err != nil {
+			t.Fatal(err)
+		}
+		checkChain(t, s, 1)
+		if _, err := s.AppendAudit(context.Background(), chainSealer("cli", "grant", ""), chainSealer("cli", "grant", "")); err != nil {
+			t.Fatal(err)
+		}
+		checkChain(t, s, 3)
 	})
 }
 
@@ -157,10 +160,7 @@ func TestAuditConcurrentAppendsKeepOneChain(t *testing.T) {
 					if w%2 == 0 {
 						_, err = srv.AppendAudit(ctx, chainSealer(fmt.Sprint("user:", w), "tip.read", ""))
 					} else {
-						err = srv.WriteTx(ctx, func(tx *sql.Tx) error {
-							_, err := srv.AppendAuditTx(ctx, tx, chainSealer(fmt.Sprint("user:", w), "tip.status", "t"))
-							return err
-						})
+						err = srv.EndDeskSessions(store.WithAudit(ctx, chainSealer(fmt.Sprint("user:", w), "session.end", "")), "nobody", "")
 					}
 					if err != nil {
 						errs <- err

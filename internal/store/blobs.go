@@ -33,7 +33,7 @@ func (s *Store) DeleteStaged(ctx context.Context, ids ...string) error {
 // never missing under a row (a crash in between leaves a file without a row,
 // which sweepOrphanFiles deletes).
 func (s *Store) deleteStaged(ctx context.Context, id string) error {
-	res, err := s.exec(ctx, s.write, `DELETE FROM blobs WHERE id = ? AND tip_id IS NULL`, id)
+	res, err := s.writeExec(ctx, `DELETE FROM blobs WHERE id = ? AND tip_id IS NULL`, id)
 	if err != nil {
 		return fmt.Errorf("failed to delete staged blob: %w", err)
 	}
@@ -48,7 +48,7 @@ func (s *Store) deleteStaged(ctx context.Context, id string) error {
 // files older than cutoff that no row knows.
 func (s *Store) SweepStaged(ctx context.Context, cutoff time.Time) (int64, error) {
 	if s.files == nil {
-		res, err := s.exec(ctx, s.write, `DELETE FROM blobs WHERE tip_id IS NULL AND staged_at IS NOT NULL AND staged_at < ?`, cutoff.Unix())
+		res, err := s.writeExec(ctx, `DELETE FROM blobs WHERE tip_id IS NULL AND staged_at IS NOT NULL AND staged_at < ?`, cutoff.Unix())
 		if err != nil {
 			return 0, fmt.Errorf("failed to sweep staged blobs: %w", err)
 		}

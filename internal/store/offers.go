@@ -13,15 +13,60 @@ import (
 
 // CreateOffer adds an offer.
 func (s *Store) CreateOffer(ctx context.Context, o tip.Offer) error {
+	return s.SaveOffer(ctx, o, true, RecipientChanges{})
+}
+
+// RecipientChanges are holders to add to an offer's recipients and names of
+// holders to remove from them.
+type RecipientChanges struct {
+	Add    []Holder
+	Remove []string
+}
+
+// SaveOffer creates (isNew) or updates an offer and changes who receives its
+// new tips, in one transaction.
+func (s *Store) SaveOffer(ctx context.Context, o tip.Offer, isNew bool, ch RecipientChanges) error {
+	defer s.offers.clear()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if isNew {
+			err = s.insertOffer(ctx, tx, o)
+		} else {
+			err = s.updateOffer(ctx, tx, o)
+		}
+		if err != nil {
+			return err
+		}
+		return s.changeRecipients(ctx, tx, o.ID, ch)
+	})
+}
+
+func (s *Store) insertOffer(ctx context.Context, tx *sql.Tx, o tip.Offer) error {
 	title, _ := json.Marshal(o.Title)
 	desc, _ := json.Marshal(o.Description)
 	cats, _ := json.Marshal(o.Categories)
-	_, err := s.exec(ctx, s.write, `INSERT INTO offers (id, title, description, max_reward_usd, categories, subject, is_default, starts_at, ends_at, created_at)
+	_, err := s.exec(ctx, tx, `INSERT INTO offers (id, title, description, max_reward_usd, categories, subject, is_default, starts_at, ends_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.ID, string(title), string(desc), o.MaxRewardUSD, string(cats), o.Subject, boolInt(o.IsDefault), unixOrZero(o.StartsAt), unixOrZero(o.EndsAt), o.CreatedAt.Unix())
-	s.offers.clear()
 	if err != nil {
 		return fmt.Errorf("failed to create offer: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) changeRecipients(ctx context.Context, tx *sql.Tx, offerID string, ch RecipientChanges) error {
+	for _, h := range ch.Add {
+		if _, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, h.Name); err != nil {
+			return err
+		}
+		if _, err := s.exec(ctx, tx, `INSERT INTO offer_recipients (offer_id, holder, recipient) VALUES (?, ?, ?)`, offerID, h.Name, h.Recipient); err != nil {
+			return err
+		}
+	}
+	for _, name := range ch.Remove {
+		if _, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, name); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -119,14 +164,14 @@ func (s *Store) offerRecipients(ctx context.Context, offerID string) ([]Holder, 
 
 // SetOfferRecipient adds or replaces a recipient of an offer's new tips.
 func (s *Store) SetOfferRecipient(ctx context.Context, offerID string, h Holder) error {
+	return s.ChangeOfferRecipients(ctx, offerID, RecipientChanges{Add: []Holder{h}})
+}
+
+// ChangeOfferRecipients adds and removes holders of an offer's new tips, in
+// one transaction.
+func (s *Store) ChangeOfferRecipients(ctx context.Context, offerID string, ch RecipientChanges) error {
 	defer s.offers.clear()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, h.Name); err != nil {
-			return err
-		}
-		_, err := s.exec(ctx, tx, `INSERT INTO offer_recipients (offer_id, holder, recipient) VALUES (?, ?, ?)`, offerID, h.Name, h.Recipient)
-		return err
-	})
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.changeRecipients(ctx, tx, offerID, ch) })
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -171,7 +216,5 @@ func timeOrZero(u int64) time.Time {
 // RemoveOfferRecipient stops wrapping an offer's new tips to a holder. Tips
 // already wrapped to them stay readable: revoke to end that.
 func (s *Store) RemoveOfferRecipient(ctx context.Context, offerID, holder string) error {
-	defer s.offers.clear()
-	_, err := s.exec(ctx, s.write, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, holder)
-	return err
+	return s.ChangeOfferRecipients(ctx, offerID, RecipientChanges{Remove: []string{holder}})
 }

@@ -15,11 +15,14 @@ import (
 // categories, subject and dates. Its id, default flag and creation time stay;
 // so do its reports and rewards, which keep pointing at it.
 func (s *Store) UpdateOffer(ctx context.Context, o tip.Offer) error {
-	defer s.offers.clear()
+	return s.SaveOffer(ctx, o, false, RecipientChanges{})
+}
+
+func (s *Store) updateOffer(ctx context.Context, tx *sql.Tx, o tip.Offer) error {
 	title, _ := json.Marshal(o.Title)
 	desc, _ := json.Marshal(o.Description)
 	cats, _ := json.Marshal(o.Categories)
-	res, err := s.exec(ctx, s.write, `UPDATE offers SET title = ?, description = ?, max_reward_usd = ?, categories = ?, subject = ?, starts_at = ?, ends_at = ?
+	res, err := s.exec(ctx, tx, `UPDATE offers SET title = ?, description = ?, max_reward_usd = ?, categories = ?, subject = ?, starts_at = ?, ends_at = ?
 		WHERE id = ?`,
 		string(title), string(desc), o.MaxRewardUSD, string(cats), o.Subject, unixOrZero(o.StartsAt), unixOrZero(o.EndsAt), o.ID)
 	if err != nil {

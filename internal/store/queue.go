@@ -151,28 +151,24 @@ func (s *Store) PublicState(ctx context.Context, st tip.Status) (tip.PublicState
 	return tip.PublicState(public), err
 }
 
-// SetAssignee assigns a tip to a user ("" to unassign).
-func (s *Store) SetAssignee(ctx context.Context, tipID, userID string) error {
-	_, err := s.exec(ctx, s.write, `UPDATE tips SET assignee = ? WHERE id = ?`, nullString(userID), tipID)
+// Assign sets a tip's assignee ("" for nobody) and, when priority is not
+// nil, its priority, in one write.
+func (s *Store) Assign(ctx context.Context, tipID, userID string, priority *int) error {
+	if priority == nil {
+		_, err := s.writeExec(ctx, `UPDATE tips SET assignee = ? WHERE id = ?`, nullString(userID), tipID)
+		return err
+	}
+	_, err := s.writeExec(ctx, `UPDATE tips SET assignee = ?, priority = ? WHERE id = ?`, nullString(userID), *priority, tipID)
 	return err
 }
 
-// SetPriority sets a tip's priority.
-func (s *Store) SetPriority(ctx context.Context, tipID string, priority int) error {
-	_, err := s.exec(ctx, s.write, `UPDATE tips SET priority = ? WHERE id = ?`, priority, tipID)
-	return err
-}
-
-// SetLegalHold puts a tip on or off legal hold, which exempts it from
-// retention.
-func (s *Store) SetLegalHold(ctx context.Context, tipID string, hold bool) error {
-	_, err := s.exec(ctx, s.write, `UPDATE tips SET legal_hold = ? WHERE id = ?`, boolInt(hold), tipID)
-	return err
-}
-
-// SetLabels replaces a tip's labels.
-func (s *Store) SetLabels(ctx context.Context, tipID string, labels []string) error {
+// SetLabels replaces a tip's labels and puts it on or off legal hold, which
+// exempts it from retention.
+func (s *Store) SetLabels(ctx context.Context, tipID string, labels []string, legalHold bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, `UPDATE tips SET legal_hold = ? WHERE id = ?`, boolInt(legalHold), tipID); err != nil {
+			return err
+		}
 		if _, err := s.exec(ctx, tx, `DELETE FROM tip_labels WHERE tip_id = ?`, tipID); err != nil {
 			return err
 		}

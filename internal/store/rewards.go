@@ -24,7 +24,7 @@ func (s *Store) RewardCeiling(ctx context.Context) (int64, error) {
 
 // SetRewardCeiling changes the installation-wide ceiling.
 func (s *Store) SetRewardCeiling(ctx context.Context, usd int64) error {
-	_, err := s.exec(ctx, s.write, `UPDATE settings SET value = ? WHERE name = 'reward_ceiling_usd'`, strconv.FormatInt(usd, 10))
+	_, err := s.writeExec(ctx, `UPDATE settings SET value = ? WHERE name = 'reward_ceiling_usd'`, strconv.FormatInt(usd, 10))
 	return err
 }
 
@@ -76,7 +76,7 @@ func (s *Store) committedUSD(ctx context.Context, q execer, tipID string) (int64
 
 // Recommend records a recommendation. One over the cap — with what is
 // already approved on the report — is refused.
-func (s *Store) Recommend(ctx context.Context, r *tip.Reward, sealedJustification []byte) error {
+func (s *Store) Recommend(ctx context.Context, r *tip.Reward, sealedJustification []byte, shares map[string][]byte) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockTip(ctx, tx, r.TipID); err != nil {
 			return err
@@ -104,7 +104,15 @@ func (s *Store) Recommend(ctx context.Context, r *tip.Reward, sealedJustificatio
 		_, err = s.exec(ctx, tx, `INSERT INTO rewards (id, tip_id, offer_id, amount_usd, recommended_by, recommended_at, justification_blob)
 			SELECT ?, id, offer_id, ?, ?, ?, ? FROM tips WHERE id = ?`,
 			r.ID, r.AmountUSD, r.RecommendedBy, r.RecommendedAt.Unix(), blob, r.TipID)
-		return err
+		if err != nil {
+			return err
+		}
+		for holder, wrapped := range shares {
+			if err := s.grantTx(ctx, tx, r.TipID, holder, wrapped); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

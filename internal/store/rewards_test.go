@@ -14,7 +14,7 @@ import (
 func recommend(t *testing.T, s *store.Store, tipID string, usd int64, by string) (*tip.Reward, error) {
 	t.Helper()
 	r := &tip.Reward{ID: tip.NewID(), TipID: tipID, AmountUSD: usd, RecommendedBy: by, RecommendedAt: time.Now()}
-	return r, s.Recommend(context.Background(), r, []byte("sealed justification"))
+	return r, s.Recommend(context.Background(), r, []byte("sealed justification"), nil)
 }
 
 func decide(s *store.Store, rid string, kind tip.LedgerKind, actor string) error {

@@ -58,7 +58,7 @@ func (s *Store) FlagTipsWithTokens(ctx context.Context, tokens []string) (int, e
 		for i, t := range batch {
 			args[i] = t
 		}
-		res, err := s.exec(ctx, s.write, `UPDATE tips SET has_hits = 1, rescreen = 1
+		res, err := s.writeExec(ctx, `UPDATE tips SET has_hits = 1, rescreen = 1
 			WHERE closed_at = 0 AND (has_hits = 0 OR rescreen = 0)
 			AND id IN (SELECT tip_id FROM tip_tokens WHERE token IN (`+placeholders(len(batch))+`))`, args...)
 		if err != nil {

@@ -13,7 +13,7 @@ import (
 // CreateSourceSession records a receipt login. id is a hash of the cookie's
 // session id; wrappedKey is the tip key wrapped under the cookie's secret.
 func (s *Store) CreateSourceSession(ctx context.Context, id, tipID string, wrappedKey []byte, expires time.Time) error {
-	_, err := s.exec(ctx, s.write, `INSERT INTO source_sessions (id, tip_id, wrapped_key, expires_at) VALUES (?, ?, ?, ?)`, id, tipID, wrappedKey, expires.Unix())
+	_, err := s.writeExec(ctx, `INSERT INTO source_sessions (id, tip_id, wrapped_key, expires_at) VALUES (?, ?, ?, ?)`, id, tipID, wrappedKey, expires.Unix())
 	if err != nil {
 		return fmt.Errorf("failed to start session: %w", err)
 	}
@@ -31,12 +31,12 @@ func (s *Store) SourceSession(ctx context.Context, id string) (tipID string, wra
 
 // DeleteSourceSession ends one session.
 func (s *Store) DeleteSourceSession(ctx context.Context, id string) error {
-	_, err := s.exec(ctx, s.write, `DELETE FROM source_sessions WHERE id = ?`, id)
+	_, err := s.writeExec(ctx, `DELETE FROM source_sessions WHERE id = ?`, id)
 	return err
 }
 
 // SweepSourceSessions deletes expired sessions.
 func (s *Store) SweepSourceSessions(ctx context.Context) error {
-	_, err := s.exec(ctx, s.write, `DELETE FROM source_sessions WHERE expires_at <= ?`, time.Now().Unix())
+	_, err := s.writeExec(ctx, `DELETE FROM source_sessions WHERE expires_at <= ?`, time.Now().Unix())
 	return err
 }

@@ -164,7 +164,8 @@ type execer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// inTx runs fn in one write transaction, committed if fn returns nil.
+// inTx runs fn in one write transaction, committed if fn returns nil, with
+// the audit entry due under ctx (see WithAudit) appended last.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -174,8 +175,20 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
+	due := auditDue(ctx)
+	if due != nil {
+		for _, seal := range due.seals {
+			if _, err := s.appendAuditTx(ctx, tx, seal); err != nil {
+				tx.Rollback()
+				return err
+			}
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("failed to commit: %w", err)
+	}
+	if due != nil {
+		due.written.Store(true)
 	}
 	return nil
 }

@@ -52,16 +52,23 @@ type UserSecrets struct {
 	WrappedKey   []byte
 	TOTPSealed   []byte
 	TOTPLastStep int64
+	// EnrolCodeHash is the hash of the one-time code that lets the user
+	// enrol a new second factor after a reset ("" when none is pending);
+	// it is good until EnrolCodeExpires.
+	EnrolCodeHash    string
+	EnrolCodeExpires time.Time
 }
 
-const userColumns = `id, name, public_key, disabled, totp_enrolled, created_at, password, wrapped_key, totp_sealed, totp_last_step`
+const userColumns = `id, name, public_key, disabled, totp_enrolled, created_at, password, wrapped_key, totp_sealed, totp_last_step, enrol_code_hash, enrol_code_expires_at`
 
 func (s *Store) scanUser(ctx context.Context, row scanner) (tip.User, UserSecrets, error) {
 	var u tip.User
 	var sec UserSecrets
 	var disabled, enrolled int
-	var created int64
-	err := row.Scan(&u.ID, &u.Name, &u.PublicKey, &disabled, &enrolled, &created, &sec.Password, &sec.WrappedKey, &sec.TOTPSealed, &sec.TOTPLastStep)
+	var created, enrolExpires int64
+	err := row.Scan(&u.ID, &u.Name, &u.PublicKey, &disabled, &enrolled, &created, &sec.Password, &sec.WrappedKey, &sec.TOTPSealed, &sec.TOTPLastStep,
+		&sec.EnrolCodeHash, &enrolExpires)
+	sec.EnrolCodeExpires = time.Unix(enrolExpires, 0)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, sec, tip.Errorf(tip.CodeNotFound, "no such user")
 	}
@@ -116,7 +123,7 @@ func (s *Store) userRoles(ctx context.Context, id string) ([]tip.Role, error) {
 // fails with tip.ErrReplayedCode if that step, or a later one, was used
 // already — also when two logins race with the same code.
 func (s *Store) UseTOTPStep(ctx context.Context, userID string, step int64) error {
-	res, err := s.exec(ctx, s.write, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+	res, err := s.writeExec(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
 	if err != nil {
 		return err
 	}
@@ -143,31 +150,51 @@ func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) e
 // ResetSecondFactor replaces a user's TOTP secret (sealed to their public key),
 // removes their security keys — a second factor reset because it may be
 // compromised must not leave another one working — and ends their sessions;
-// they enrol again at their next login.
-func (s *Store) ResetSecondFactor(ctx context.Context, id string, sealed []byte) error {
+// they enrol again at their next login, with the enrolment code whose hash
+// is given.
+func (s *Store) ResetSecondFactor(ctx context.Context, id string, sealed []byte, enrolCodeHash string, expires time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.exec(ctx, tx, `UPDATE users SET totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0 WHERE id = ?`, sealed, id); err != nil {
+		res, err := s.exec(ctx, tx, `UPDATE users SET totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0, enrol_code_hash = ?, enrol_code_expires_at = ? WHERE id = ?`,
+			sealed, enrolCodeHash, expires.Unix(), id)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return tip.Errorf(tip.CodeNotFound, "no such user")
 		}
 		if _, err := s.exec(ctx, tx, `DELETE FROM webauthn_credentials WHERE user_id = ?`, id); err != nil {
 			return err
 		}
-		_, err := s.exec(ctx, tx, `DELETE FROM desk_sessions WHERE user_id = ?`, id)
+		_, err = s.exec(ctx, tx, `DELETE FROM desk_sessions WHERE user_id = ?`, id)
 		return err
 	})
 }
 
-// ConfirmEnrolment marks a re-enrolled second factor as in use.
-func (s *Store) ConfirmEnrolment(ctx context.Context, id string) error {
-	_, err := s.exec(ctx, s.write, `UPDATE users SET totp_enrolled = 1 WHERE id = ?`, id)
-	return err
+// CompleteEnrolment puts a re-enrolled second factor in use, spends the
+// enrolment code, ends every session of the user (the enrolment session
+// with them) and starts the desk session given, all at once: no session
+// started before the enrolment becomes a desk session.
+func (s *Store) CompleteEnrolment(ctx context.Context, userID, sessionID string, wrappedKey []byte, expires time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := s.exec(ctx, tx, `UPDATE users SET totp_enrolled = 1, enrol_code_hash = '', enrol_code_expires_at = 0 WHERE id = ? AND totp_enrolled = 0`, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return tip.Errorf(tip.CodeUnauthorized, "this enrolment has ended: log in again")
+		}
+		if _, err := s.exec(ctx, tx, `DELETE FROM desk_sessions WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		return s.insertDeskSession(ctx, tx, sessionID, userID, SessionDesk, wrappedKey, expires)
+	})
 }
 
 // ResetPassword gives a user a new password and a new key pair. Their old
 // wrapped tip keys can no longer be opened by anyone, so they are deleted, and
 // their offer subscriptions move to the new public key: the user needs new
 // grants for older tips. Sessions end.
-func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey string, wrappedKey, totpSealed []byte) error {
+func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey string, wrappedKey, totpSealed []byte, enrolCodeHash string, enrolCodeExpires time.Time) error {
 	defer s.offers.clear()
 	holder := tip.HolderOf(id)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -175,7 +202,8 @@ func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey strin
 			sql  string
 			args []any
 		}{
-			{`UPDATE users SET password = ?, public_key = ?, wrapped_key = ?, totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0 WHERE id = ?`, []any{password, publicKey, wrappedKey, totpSealed, id}},
+			{`UPDATE users SET password = ?, public_key = ?, wrapped_key = ?, totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0, enrol_code_hash = ?, enrol_code_expires_at = ? WHERE id = ?`,
+				[]any{password, publicKey, wrappedKey, totpSealed, enrolCodeHash, enrolCodeExpires.Unix(), id}},
 			{`DELETE FROM tip_keys WHERE holder = ?`, []any{holder}},
 			{`UPDATE offer_recipients SET recipient = ? WHERE holder = ?`, []any{publicKey, holder}},
 			{`DELETE FROM desk_sessions WHERE user_id = ?`, []any{id}},
@@ -188,18 +216,38 @@ func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey strin
 	})
 }
 
-// CreateDeskSession records a login.
-func (s *Store) CreateDeskSession(ctx context.Context, id, userID string, wrappedKey []byte, expires time.Time) error {
-	_, err := s.exec(ctx, s.write, `INSERT INTO desk_sessions (id, user_id, wrapped_key, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		id, userID, wrappedKey, time.Now().Unix(), expires.Unix())
+// The kinds of desk session: a full login, and an enrolment in progress,
+// which opens only the enrolment pages.
+const (
+	SessionDesk  = "desk"
+	SessionEnrol = "enrol"
+)
+
+// SetPassword replaces a user's password record and their private key
+// wrapped under it: the same key, under a record made anew.
+func (s *Store) SetPassword(ctx context.Context, id, password string, wrappedKey []byte) error {
+	_, err := s.writeExec(ctx, `UPDATE users SET password = ?, wrapped_key = ? WHERE id = ?`, password, wrappedKey, id)
 	return err
 }
 
-// DeskSession returns the user and wrapped key of a live session of an
-// enabled user.
-func (s *Store) DeskSession(ctx context.Context, id string) (userID string, wrappedKey []byte, err error) {
+// CreateDeskSession records a login or an enrolment in progress.
+func (s *Store) CreateDeskSession(ctx context.Context, id, userID, kind string, wrappedKey []byte, expires time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.insertDeskSession(ctx, tx, id, userID, kind, wrappedKey, expires)
+	})
+}
+
+func (s *Store) insertDeskSession(ctx context.Context, tx *sql.Tx, id, userID, kind string, wrappedKey []byte, expires time.Time) error {
+	_, err := s.exec(ctx, tx, `INSERT INTO desk_sessions (id, user_id, kind, wrapped_key, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, userID, kind, wrappedKey, time.Now().Unix(), expires.Unix())
+	return err
+}
+
+// DeskSession returns the user and wrapped key of a live session of the
+// given kind of an enabled user.
+func (s *Store) DeskSession(ctx context.Context, id, kind string) (userID string, wrappedKey []byte, err error) {
 	err = s.read.QueryRowContext(ctx, s.rebind(`SELECT d.user_id, d.wrapped_key FROM desk_sessions d JOIN users u ON u.id = d.user_id
-		WHERE d.id = ? AND d.expires_at > ? AND u.disabled = 0`), id, time.Now().Unix()).Scan(&userID, &wrappedKey)
+		WHERE d.id = ? AND d.kind = ? AND d.expires_at > ? AND u.disabled = 0`), id, kind, time.Now().Unix()).Scan(&userID, &wrappedKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, tip.Errorf(tip.CodeUnauthorized, "not logged in")
 	}
@@ -209,22 +257,24 @@ func (s *Store) DeskSession(ctx context.Context, id string) (userID string, wrap
 // EndDeskSessions ends one session, or every session of a user when id is "".
 func (s *Store) EndDeskSessions(ctx context.Context, userID, id string) error {
 	if id != "" {
-		_, err := s.exec(ctx, s.write, `DELETE FROM desk_sessions WHERE id = ?`, id)
+		_, err := s.writeExec(ctx, `DELETE FROM desk_sessions WHERE id = ?`, id)
 		return err
 	}
-	_, err := s.exec(ctx, s.write, `DELETE FROM desk_sessions WHERE user_id = ?`, userID)
+	_, err := s.writeExec(ctx, `DELETE FROM desk_sessions WHERE user_id = ?`, userID)
 	return err
 }
 
 // GrantTipKey wraps (stores) a tip key for another holder.
 func (s *Store) GrantTipKey(ctx context.Context, tipID, holder string, wrapped []byte) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE tip_id = ? AND holder = ?`, tipID, holder); err != nil {
-			return err
-		}
-		_, err := s.exec(ctx, tx, `INSERT INTO tip_keys (tip_id, holder, wrapped) VALUES (?, ?, ?)`, tipID, holder, wrapped)
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.grantTx(ctx, tx, tipID, holder, wrapped) })
+}
+
+func (s *Store) grantTx(ctx context.Context, tx *sql.Tx, tipID, holder string, wrapped []byte) error {
+	if _, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE tip_id = ? AND holder = ?`, tipID, holder); err != nil {
 		return err
-	})
+	}
+	_, err := s.exec(ctx, tx, `INSERT INTO tip_keys (tip_id, holder, wrapped) VALUES (?, ?, ?)`, tipID, holder, wrapped)
+	return err
 }
 
 // RevokeHolder deletes every tip key wrapped to a holder, optionally only of

@@ -34,7 +34,7 @@ var ErrSignCountBackwards = tip.Errorf(tip.CodeUnauthorized, "this security key'
 
 // AddWebAuthnCredential stores a new credential of a user.
 func (s *Store) AddWebAuthnCredential(ctx context.Context, c WebAuthnCredential) error {
-	_, err := s.exec(ctx, s.write, `INSERT INTO webauthn_credentials (id, user_id, credential_id, public_key, sign_count, transports, aaguid, flags, attestation_type, name, created_at)
+	_, err := s.writeExec(ctx, `INSERT INTO webauthn_credentials (id, user_id, credential_id, public_key, sign_count, transports, aaguid, flags, attestation_type, name, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.UserID, c.CredentialID, c.PublicKey, int64(c.SignCount), strings.Join(c.Transports, ","), nonNil(c.AAGUID), int(c.Flags), c.AttestationType, c.Name, c.CreatedAt.Unix())
 	if err != nil {
@@ -86,7 +86,7 @@ func (s *Store) WebAuthnCredentials(ctx context.Context, userID string) ([]WebAu
 // RemoveWebAuthnCredential deletes one of a user's credentials. Another
 // user's credential is "not found".
 func (s *Store) RemoveWebAuthnCredential(ctx context.Context, userID, id string) error {
-	res, err := s.exec(ctx, s.write, `DELETE FROM webauthn_credentials WHERE id = ? AND user_id = ?`, id, userID)
+	res, err := s.writeExec(ctx, `DELETE FROM webauthn_credentials WHERE id = ? AND user_id = ?`, id, userID)
 	if err != nil {
 		return fmt.Errorf("failed to remove a security key: %w", err)
 	}
@@ -102,7 +102,7 @@ func (s *Store) RemoveWebAuthnCredential(ctx context.Context, userID, id string)
 // authenticators that keep no counter — also when two logins race.
 func (s *Store) UseWebAuthnCredential(ctx context.Context, id string, count uint32, flags byte) error {
 	n := int64(count)
-	res, err := s.exec(ctx, s.write, `UPDATE webauthn_credentials SET sign_count = ?, flags = ?, last_used_at = ?
+	res, err := s.writeExec(ctx, `UPDATE webauthn_credentials SET sign_count = ?, flags = ?, last_used_at = ?
 		WHERE id = ? AND (sign_count < ? OR (sign_count = 0 AND ? = 0))`, n, int(flags), time.Now().Unix(), id, n, n)
 	if err != nil {
 		return fmt.Errorf("failed to update a security key: %w", err)
@@ -138,14 +138,14 @@ func (s *Store) WebAuthnLogin(ctx context.Context, id string) (userID string, wr
 
 // SetWebAuthnLoginCeremony replaces the ceremony of a pending login.
 func (s *Store) SetWebAuthnLoginCeremony(ctx context.Context, id string, ceremony []byte) error {
-	_, err := s.exec(ctx, s.write, `UPDATE webauthn_logins SET ceremony = ? WHERE id = ?`, ceremony, id)
+	_, err := s.writeExec(ctx, `UPDATE webauthn_logins SET ceremony = ? WHERE id = ?`, ceremony, id)
 	return err
 }
 
 // EndWebAuthnLogin deletes a pending login. It fails if another request
 // ended it first, so one pending login becomes at most one session.
 func (s *Store) EndWebAuthnLogin(ctx context.Context, id string) error {
-	res, err := s.exec(ctx, s.write, `DELETE FROM webauthn_logins WHERE id = ?`, id)
+	res, err := s.writeExec(ctx, `DELETE FROM webauthn_logins WHERE id = ?`, id)
 	if err != nil {
 		return err
 	}

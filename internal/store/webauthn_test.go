@@ -117,7 +117,7 @@ func TestWebAuthnPendingLoginsAndRegistrations(t *testing.T) {
 		}
 
 		// A registration is taken once, and only before it expires.
-		if err := s.CreateDeskSession(ctx, "s1", kim.ID, []byte("w"), time.Now().Add(time.Hour)); err != nil {
+		if err := s.CreateDeskSession(ctx, "s1", kim.ID, store.SessionDesk, []byte("w"), time.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SetWebAuthnRegistration(ctx, "s1", []byte("first"), time.Now().Add(time.Minute)); err != nil {
