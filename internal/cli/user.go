@@ -56,12 +56,14 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	for _, r := range roles {
 		rs = append(rs, tip.Role(r))
 	}
+	// The user and their audit entry are stored together, or neither is.
+	ctx, err = a.audit.Attach(ctx, audit.Event{Actor: "cli", Action: "user.add", Detail: "user " + *name + " roles " + roles.String()})
+	if err != nil {
+		return err
+	}
 	created, err := a.accounts.Create(ctx, *name, password, rs, offers)
 	if err != nil {
 		return cliError(err)
-	}
-	if err := a.audit.Record(ctx, audit.Event{Actor: "cli", Action: "user.add", Detail: "user " + created.User.Holder() + " roles " + roles.String()}); err != nil {
-		return err
 	}
 	return json.NewEncoder(stdout).Encode(struct {
 		Name    string     `json:"name"`
