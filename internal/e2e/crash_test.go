@@ -163,8 +163,10 @@ func checkEveryTipOpensWhole(t *testing.T, b storetest.Backend, atLeast int) {
 }
 
 type tiplineProcess struct {
-	cmd *exec.Cmd
-	url string
+	cmd  *exec.Cmd
+	url  string        // the source site
+	desk string        // the desk
+	out  *bytes.Buffer // what the process printed (its log)
 }
 
 func startTipline(t *testing.T, bin string, args []string) *tiplineProcess {
@@ -177,7 +179,7 @@ func startTipline(t *testing.T, bin string, args []string) *tiplineProcess {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	s := &tiplineProcess{cmd: cmd, url: "http://" + public}
+	s := &tiplineProcess{cmd: cmd, url: "http://" + public, desk: "http://" + desk, out: &out}
 	for start := time.Now(); time.Since(start) < 20*time.Second; time.Sleep(50 * time.Millisecond) {
 		if resp, err := http.Get(s.url + "/"); err == nil {
 			resp.Body.Close()
