@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"tipline/internal/qrtest"
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
@@ -154,7 +155,7 @@ func scanEnrolmentQR(t *testing.T, b *browser) string {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(png, "\x89PNG") {
 		t.Fatalf("QR code: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	uri := decodeQR(t, []byte(png))
+	uri := qrtest.Decode(t, []byte(png))
 	key, err := otp.NewKeyFromURL(uri)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,6 @@
-package desk_test
+// Package qrtest reads QR codes for tests, the way an authenticator app's
+// camera would, so that a test checks what a page really shows.
+package qrtest
 
 import (
 	"bytes"
@@ -9,9 +11,8 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
-// decodeQR reads a QR code from a PNG the way an authenticator app's camera
-// would, so that tests check what the page really shows.
-func decodeQR(t *testing.T, pngBytes []byte) string {
+// Decode returns the text of the QR code in a PNG image.
+func Decode(t testing.TB, pngBytes []byte) string {
 	t.Helper()
 	img, err := png.Decode(bytes.NewReader(pngBytes))
 	if err != nil {
