@@ -59,7 +59,10 @@ func (s *Server) oversight(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.record(r.Context(), sessionOf(r), "oversight.read", "", "")
+	if err := s.record(r.Context(), sessionOf(r), "oversight.read", "", ""); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.pages.Render(w, http.StatusOK, "oversight", oversightPage{Session: sessionOf(r), Totals: totals, Offers: titles, Ceiling: tip.USD(ceiling)})
 }
 
