@@ -7,16 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"text/tabwriter"
 
 	"tipline/internal/audit"
+	"tipline/internal/auth"
 	"tipline/internal/tip"
 )
 
 func init() {
 	register(command{name: "user", order: 3, run: runUser, usage: "" +
-		"  tipline user add --data DIR --name NAME --role ROLE [--role ROLE]... [--offer ID]...\n" +
-		"                         add a desk user; the password is read from standard input"})
+		"  tipline user add --data DIR --name NAME --role ROLE [--role ROLE]... [--offer ID]... [--qr FILE]\n" +
+		"                         add a desk user; the password is read from standard input\n" +
+		"  tipline user list --data DIR [--json]\n" +
+		"                         list desk users: roles, state, last login (to the hour)"})
 }
 
 // repeated is a flag that may be given several times.
@@ -26,17 +31,27 @@ func (r *repeated) String() string     { return strings.Join(*r, ",") }
 func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
 
 func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
-		return usageError{withHint(errors.New("unknown or missing user command"), "tipline user add --data DIR --name NAME --role analyst")}
+	if len(args) > 0 {
+		switch args[0] {
+		case "add":
+			return runUserAdd(args[1:], stdin, stdout, stderr)
+		case "list":
+			return runUserList(args[1:], stdout, stderr)
+		}
 	}
+	return usageError{withHint(errors.New("unknown or missing user command"), "tipline user add --data DIR --name NAME --role analyst, or tipline user list --data DIR")}
+}
+
+func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("user add", stderr)
 	data := fs.String("data", "", "the data folder (required)")
 	dsn := fs.String("db", "", "PostgreSQL DSN")
 	name := fs.String("name", "", "the user's name (required)")
+	qr := fs.String("qr", "", "also write the authenticator's QR code to this PNG file")
 	var roles, offers repeated
 	fs.Var(&roles, "role", "admin, analyst, committee or auditor (repeat for several)")
 	fs.Var(&offers, "offer", "an offer whose reports the analyst receives (repeat; default: every offer)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *data == "" || *name == "" || len(roles) == 0 {
@@ -65,11 +80,93 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return cliError(err)
 	}
-	return json.NewEncoder(stdout).Encode(struct {
+	if *qr != "" {
+		png, err := auth.QRCodePNG(created.TOTPURI, 512)
+		if err != nil {
+			return err
+		}
+		// The QR code holds the second factor's secret: readable by the
+		// operator alone, and to be deleted once scanned.
+		if err := os.WriteFile(*qr, png, 0o600); err != nil {
+			return withHint(fmt.Errorf("the user was added, but the QR code could not be written: %w", err), "the totp_uri printed above is the same secret")
+		}
+	}
+	// No HTML escaping: the URI holds "&", which must stay pasteable.
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(struct {
 		Name    string     `json:"name"`
 		Roles   []tip.Role `json:"roles"`
 		TOTPURI string     `json:"totp_uri"`
 	}{created.User.Name, created.User.Roles, created.TOTPURI})
+}
+
+func runUserList(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user list", stderr)
+	data := fs.String("data", "", "the data folder (required)")
+	dsn := fs.String("db", "", "PostgreSQL DSN")
+	asJSON := fs.Bool("json", false, "one JSON object a line instead of a table")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *data == "" {
+		return usageError{withHint(errors.New("--data is required"), "tipline user list --data DIR")}
+	}
+	ctx := context.Background()
+	a, err := openApp(ctx, *data, *dsn)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	users, err := a.store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		Name      string     `json:"name"`
+		Roles     []tip.Role `json:"roles"`
+		State     string     `json:"state"`
+		LastLogin string     `json:"last_login"` // "2026-12-04T12:00Z", or "" for never
+	}
+	enc := json.NewEncoder(stdout)
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	if !*asJSON {
+		fmt.Fprintln(tw, "NAME\tROLES\tSTATE\tLAST LOGIN (UTC, to the hour)")
+	}
+	for _, u := range users {
+		r := row{Name: u.Name, Roles: u.Roles, State: userState(u)}
+		if !u.LastLogin.IsZero() {
+			r.LastLogin = u.LastLogin.UTC().Format("2006-01-02T15:04Z")
+		}
+		if *asJSON {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+			continue
+		}
+		var roles []string
+		for _, role := range u.Roles {
+			roles = append(roles, string(role))
+		}
+		last := r.LastLogin
+		if last == "" {
+			last = "never"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, strings.Join(roles, ","), r.State, last)
+	}
+	return tw.Flush()
+}
+
+// userState says whether a user can log in, in a word or two.
+func userState(u tip.User) string {
+	switch {
+	case u.Disabled:
+		return "disabled"
+	case !u.TOTPEnrolled:
+		return "must enrol"
+	default:
+		return "enrolled"
+	}
 }
 
 // readPassword reads one line; the newline is not part of the password.

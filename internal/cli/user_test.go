@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,6 +22,7 @@ import (
 	"tipline/internal/auth"
 	"tipline/internal/install"
 	"tipline/internal/intake"
+	"tipline/internal/qrtest"
 	"tipline/internal/store"
 	"tipline/internal/store/storetest"
 )
@@ -146,4 +148,83 @@ func submitOne(t *testing.T, dir string) {
 		t.Fatalf("submit: %v %v", err, resp)
 	}
 	resp.Body.Close()
+}
+
+// The printed URI can be pasted as it is (no "\u0026" for "&"), and --qr
+// writes the same secret as a QR code an app can scan, readable by the
+// operator alone.
+func TestUserAddURIIsPasteableAndQRMatches(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, errOut := run(t, "", "init", "--data", data); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	qr := filepath.Join(t.TempDir(), "kim.png")
+	code, out, errOut := run(t, "a long enough passphrase\n", "user", "add", "--data", data, "--name", "kim", "--role", "analyst", "--qr", qr)
+	if code != 0 {
+		t.Fatalf("user add: %s", errOut)
+	}
+	if strings.Contains(out, `\u0026`) || !strings.Contains(out, "&") {
+		t.Fatalf("the URI is escaped: %s", out)
+	}
+	var got struct {
+		TOTPURI string `json:"totp_uri"`
+	}
+	json.Unmarshal([]byte(out), &got)
+	png, err := os.ReadFile(qr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if decoded := qrtest.Decode(t, png); decoded != got.TOTPURI {
+		t.Fatalf("the QR code holds %q, the JSON %q", decoded, got.TOTPURI)
+	}
+	if info, _ := os.Stat(qr); info.Mode().Perm() != 0o600 {
+		t.Fatalf("QR code file mode %v, want 0600", info.Mode().Perm())
+	}
+}
+
+// user list shows each user's roles, state and last login to the hour.
+func TestUserListShowsStateAndLastLogin(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, errOut := run(t, "", "init", "--data", data); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	_, out, _ := run(t, "a long enough passphrase\n", "user", "add", "--data", data, "--name", "kim", "--role", "analyst")
+	run(t, "another long passphrase\n", "user", "add", "--data", data, "--name", "lee", "--role", "auditor")
+	var created struct {
+		TOTPURI string `json:"totp_uri"`
+	}
+	json.Unmarshal([]byte(out), &created)
+
+	st, err := store.Open(context.Background(), data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct := &account.Service{Store: st, Hasher: auth.NewHasher(auth.DefaultParams, 2), Throttle: auth.NewThrottle(auth.ThrottleConfig{})}
+	key, _ := otp.NewKeyFromURL(created.TOTPURI)
+	code6, _ := totp.GenerateCode(key.Secret(), time.Now())
+	u, k, err := acct.Login(context.Background(), account.Credentials{Name: "kim", Password: "a long enough passphrase", Code: code6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acct.StartSession(context.Background(), u, k); err != nil {
+		t.Fatal(err)
+	}
+	lee, _, _ := st.UserByName(context.Background(), "lee")
+	st.SetUserDisabled(context.Background(), lee.ID, true)
+	st.Close()
+
+	code, out, errOut := run(t, "", "user", "list", "--data", data, "--json")
+	if code != 0 {
+		t.Fatalf("user list: %s", errOut)
+	}
+	hour := time.Now().UTC().Truncate(time.Hour).Format("2006-01-02T15:04Z")
+	want := `{"name":"kim","roles":["analyst"],"state":"enrolled","last_login":"` + hour + `"}` + "\n" +
+		`{"name":"lee","roles":["auditor"],"state":"disabled","last_login":""}` + "\n"
+	if out != want && !strings.Contains(out, `"last_login":"`+time.Now().UTC().Add(-time.Hour).Truncate(time.Hour).Format("2006-01-02T15:04Z")) {
+		t.Fatalf("user list --json:\n%s\nwant:\n%s", out, want)
+	}
+	_, table, _ := run(t, "", "user", "list", "--data", data)
+	if !strings.Contains(table, "kim") || !strings.Contains(table, "lee") || !strings.Contains(table, "never") || !strings.Contains(table, "disabled") {
+		t.Fatalf("user list:\n%s", table)
+	}
 }

@@ -59,16 +59,17 @@ type UserSecrets struct {
 	EnrolCodeExpires time.Time
 }
 
-const userColumns = `id, name, public_key, disabled, totp_enrolled, created_at, password, wrapped_key, totp_sealed, totp_last_step, enrol_code_hash, enrol_code_expires_at`
+const userColumns = `id, name, public_key, disabled, totp_enrolled, created_at, password, wrapped_key, totp_sealed, totp_last_step, enrol_code_hash, enrol_code_expires_at, last_login_hour`
 
 func (s *Store) scanUser(ctx context.Context, row scanner) (tip.User, UserSecrets, error) {
 	var u tip.User
 	var sec UserSecrets
 	var disabled, enrolled int
-	var created, enrolExpires int64
+	var created, enrolExpires, lastLogin int64
 	err := row.Scan(&u.ID, &u.Name, &u.PublicKey, &disabled, &enrolled, &created, &sec.Password, &sec.WrappedKey, &sec.TOTPSealed, &sec.TOTPLastStep,
-		&sec.EnrolCodeHash, &enrolExpires)
+		&sec.EnrolCodeHash, &enrolExpires, &lastLogin)
 	sec.EnrolCodeExpires = time.Unix(enrolExpires, 0)
+	u.LastLogin = timeOrZero(lastLogin)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, sec, tip.Errorf(tip.CodeNotFound, "no such user")
 	}
@@ -238,8 +239,13 @@ func (s *Store) CreateDeskSession(ctx context.Context, id, userID, kind string, 
 }
 
 func (s *Store) insertDeskSession(ctx context.Context, tx *sql.Tx, id, userID, kind string, wrappedKey []byte, expires time.Time) error {
+	now := time.Now()
 	_, err := s.exec(ctx, tx, `INSERT INTO desk_sessions (id, user_id, kind, wrapped_key, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		id, userID, kind, wrappedKey, time.Now().Unix(), expires.Unix())
+		id, userID, kind, wrappedKey, now.Unix(), expires.Unix())
+	if err != nil || kind != SessionDesk {
+		return err
+	}
+	_, err = s.exec(ctx, tx, `UPDATE users SET last_login_hour = ? WHERE id = ?`, now.Truncate(time.Hour).Unix(), userID)
 	return err
 }
 

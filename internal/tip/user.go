@@ -36,6 +36,7 @@ type User struct {
 	Disabled     bool
 	TOTPEnrolled bool
 	CreatedAt    time.Time
+	LastLogin    time.Time // to the hour; zero for never
 }
 
 // Has reports whether the user holds role r.
