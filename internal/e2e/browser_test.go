@@ -301,10 +301,17 @@ func pageMainText(t *testing.T, ctx context.Context) string {
 }
 
 // saveScreenshot writes a full-page PNG of the tab, width pixels wide, to
-// docs/screenshots/ at the module root, leaving an identical file untouched.
+// docs/screenshots/ at the module root, leaving an identical file untouched,
+// when TIPLINE_UPDATE_SCREENSHOTS is set (the README's pictures are renewed
+// with: TIPLINE_UPDATE_SCREENSHOTS=1 go test ./internal/e2e/).
 func saveScreenshot(t *testing.T, ctx context.Context, name string, width float64) {
 	t.Helper()
 	png := browserRun(t, ctx, "take a screenshot", fullPagePNG(width))
+	// The README's screenshots are renewed on request only: a test run
+	// must not change the files it was run from.
+	if os.Getenv("TIPLINE_UPDATE_SCREENSHOTS") == "" {
+		return
+	}
 	dir := filepath.Join(browserModuleRoot(t), "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
