@@ -163,6 +163,10 @@ var ErrMustEnrol = errors.New("a new second factor must be enrolled")
 
 func (a *Service) login(ctx context.Context, c Credentials) (tip.User, *seal.Key, error) {
 	u, sec, key, err := a.checkPassword(ctx, c.Name, c.Password)
+	if errors.Is(err, errNoSuchUser) && c.EnrolCode != "" {
+		// Perhaps someone invited on the desk, who has no passphrase yet.
+		return tip.User{}, nil, a.invitationLogin(ctx, c)
+	}
 	if err != nil {
 		return tip.User{}, nil, err
 	}
@@ -183,11 +187,11 @@ func (a *Service) checkCode(ctx context.Context, u tip.User, key *seal.Key, sec 
 	if err != nil {
 		return err
 	}
-	otpKey, err := otp.NewKeyFromURL(string(uri))
+	secret, err := totpSecret(string(uri))
 	if err != nil {
-		return fmt.Errorf("stored second factor is damaged: %w", err)
+		return err
 	}
-	step, ok := auth.CheckTOTP(otpKey.Secret(), code, sec.TOTPLastStep, a.now())
+	step, ok := auth.CheckTOTP(secret, code, sec.TOTPLastStep, a.now())
 	if !ok {
 		return ErrBadLogin
 	}
@@ -202,6 +206,19 @@ func (a *Service) checkCode(ctx context.Context, u tip.User, key *seal.Key, sec 
 	return nil
 }
 
+// totpSecret returns the secret of a stored otpauth URI.
+func totpSecret(uri string) (string, error) {
+	otpKey, err := otp.NewKeyFromURL(uri)
+	if err != nil {
+		return "", fmt.Errorf("stored second factor is damaged: %w", err)
+	}
+	return otpKey.Secret(), nil
+}
+
+// errNoSuchUser is the answer for a name no user has: ErrBadLogin to
+// everyone outside this package.
+var errNoSuchUser = fmt.Errorf("%w (no such user)", ErrBadLogin)
+
 // ErrBusy answers a login when too many are being checked at once.
 var ErrBusy = tip.Errorf(tip.CodeUnavailable, "Too many logins at once: try again in a moment.")
 
@@ -214,7 +231,7 @@ func (a *Service) checkPassword(ctx context.Context, name, password string) (tip
 		if _, _, err := a.Hasher.Check(ctx, password, a.dummyPassword()); errors.Is(err, auth.ErrBusy) {
 			return tip.User{}, sec, nil, ErrBusy
 		}
-		return tip.User{}, sec, nil, ErrBadLogin
+		return tip.User{}, sec, nil, errNoSuchUser
 	}
 	if err != nil {
 		return tip.User{}, sec, nil, err
@@ -317,6 +334,15 @@ func newSessionValue() (id string, secret []byte, cookie string) {
 	return hashID(raw[:sessionIDLen]), raw[sessionIDLen:], base64.RawURLEncoding.EncodeToString(raw)
 }
 
+// parseSessionValue splits a cookie value made by newSessionValue.
+func parseSessionValue(cookie string) (id string, secret []byte, ok bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(cookie)
+	if err != nil || len(raw) != sessionIDLen+sessionSecretLen {
+		return "", nil, false
+	}
+	return hashID(raw[:sessionIDLen]), raw[sessionIDLen:], true
+}
+
 // Session opens the desk session a cookie value names.
 func (a *Service) Session(ctx context.Context, cookie string) (Session, error) {
 	return a.session(ctx, cookie, store.SessionDesk)
@@ -329,16 +355,15 @@ func (a *Service) EnrolSession(ctx context.Context, cookie string) (Session, err
 
 func (a *Service) session(ctx context.Context, cookie, kind string) (Session, error) {
 	none := tip.Errorf(tip.CodeUnauthorized, "not logged in")
-	raw, err := base64.RawURLEncoding.DecodeString(cookie)
-	if err != nil || len(raw) != sessionIDLen+sessionSecretLen {
+	id, secret, ok := parseSessionValue(cookie)
+	if !ok {
 		return Session{}, none
 	}
-	id := hashID(raw[:sessionIDLen])
 	userID, wrapped, err := a.Store.DeskSession(ctx, id, kind)
 	if err != nil {
 		return Session{}, err
 	}
-	key, err := seal.UnwrapWithSecret(wrapped, raw[sessionIDLen:], "desk session")
+	key, err := seal.UnwrapWithSecret(wrapped, secret, "desk session")
 	if err != nil {
 		return Session{}, none
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"tipline/internal/account"
+	"tipline/internal/tip"
 )
 
 type loginPage struct {
@@ -35,7 +36,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	c := account.Credentials{Name: r.PostFormValue("name"), Password: r.PostFormValue("password"),
 		Code: r.PostFormValue("code"), EnrolCode: r.PostFormValue("enrol_code")}
 	u, key, err := s.acct.Login(r.Context(), c)
+	var invited *account.MustActivate
 	switch {
+	case errors.As(err, &invited):
+		s.startActivation(w, r, invited)
+		return
 	case errors.Is(err, account.ErrMustEnrol):
 		ctx, err := s.audited(r.Context(), &account.Session{User: u}, "login.enrol", "", "enrolment code used: enrolling a new second factor")
 		if err != nil {
@@ -73,6 +78,24 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	setCookie(w, r, sessionCookie, value, int(account.SessionTTL.Seconds()))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// startActivation begins an invited person's activation: their key pair
+// and second factor are made, held under a secret in their cookie.
+func (s *Server) startActivation(w http.ResponseWriter, r *http.Request, invited *account.MustActivate) {
+	inv := invited.Invitation
+	ctx, err := s.audit.Attach(r.Context(), auditEvent(tip.HolderOf(inv.ID), "login.activate", "", "enrolment code used: setting up a new account"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	value, err := s.acct.StartActivation(ctx, inv)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	setCookie(w, r, activateCookie, value, int(account.ActivationTTL.Seconds()))
+	http.Redirect(w, r, "/account/activate", http.StatusSeeOther)
 }
 
 // recordLoginFailure audits a failed login. The name typed is recorded only

@@ -5,22 +5,30 @@ import (
 	"net/http"
 
 	"tipline/internal/account"
+	"tipline/internal/store"
 	"tipline/internal/tip"
 )
 
 type usersPage struct {
-	Session *account.Session
-	Users   []tip.User
+	Session     *account.Session
+	Users       []tip.User
+	Invitations []store.Invitation
+	Roles       []tip.Role
 }
 
-// users lists the desk's users for an admin.
+// users lists the desk's users and open invitations for an admin.
 func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 	users, err := s.store.Users(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.pages.Render(w, http.StatusOK, "users", usersPage{Session: sessionOf(r), Users: users})
+	invitations, err := s.store.Invitations(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.pages.Render(w, http.StatusOK, "users", usersPage{Session: sessionOf(r), Users: users, Invitations: invitations, Roles: tip.Roles})
 }
 
 // userAction runs an admin action on a user and audits it.
@@ -71,13 +79,16 @@ func (s *Server) resetTOTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.pages.Render(w, http.StatusOK, "enrol_code", enrolCodePage{Session: sessionOf(r), User: u, Code: code,
+	s.pages.Render(w, http.StatusOK, "enrol_code", enrolCodePage{Session: sessionOf(r), Name: u.Name, Code: code,
 		Expires: fmt.Sprintf("%d hours", int(account.EnrolCodeTTL.Hours()))})
 }
 
+// enrolCodePage shows an enrolment code once: after a reset of a user's
+// second factor, or for a user invited on the desk.
 type enrolCodePage struct {
 	Session *account.Session
-	User    tip.User
+	Name    string
+	Invited bool
 	Code    string
 	Expires string
 }

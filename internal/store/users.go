@@ -16,34 +16,44 @@ type NewUser struct {
 	Password   string // the stored verifier record
 	WrappedKey []byte
 	TOTPSealed []byte
-	Offers     []string // offers whose new tips are wrapped to the user
+	// TOTPLastStep is the step of a code already used (at an activation).
+	TOTPLastStep int64
+	Offers       []string // offers whose new tips are wrapped to the user
 }
 
-// CreateUser stores a user, their roles and their offer subscriptions at once.
+// CreateUser stores a user, their roles and their offer subscriptions at
+// once. A name held by a user or an invitation is refused.
 func (s *Store) CreateUser(ctx context.Context, n NewUser) error {
 	defer s.offers.clear()
-	u := n.User
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, `INSERT INTO users (id, name, password, public_key, wrapped_key, totp_sealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.Name, n.Password, u.PublicKey, n.WrappedKey, n.TOTPSealed, time.Now().Unix())
-		if err != nil {
-			if isUniqueViolation(err) {
-				return tip.Errorf(tip.CodeConflict, "a user named %q already exists", u.Name)
-			}
-			return fmt.Errorf("failed to create user: %w", err)
+		if err := s.nameFree(ctx, tx, n.User.Name); err != nil {
+			return err
 		}
-		for _, r := range u.Roles {
-			if _, err := s.exec(ctx, tx, `INSERT INTO user_roles (user_id, role) VALUES (?, ?)`, u.ID, string(r)); err != nil {
-				return err
-			}
-		}
-		for _, o := range n.Offers {
-			if _, err := s.exec(ctx, tx, `INSERT INTO offer_recipients (offer_id, holder, recipient) VALUES (?, ?, ?)`, o, u.Holder(), u.PublicKey); err != nil {
-				return fmt.Errorf("failed to add the user to offer %s: %w", o, err)
-			}
-		}
-		return nil
+		return s.insertUser(ctx, tx, n)
 	})
+}
+
+func (s *Store) insertUser(ctx context.Context, tx *sql.Tx, n NewUser) error {
+	u := n.User
+	_, err := s.exec(ctx, tx, `INSERT INTO users (id, name, password, public_key, wrapped_key, totp_sealed, totp_last_step, totp_enrolled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Name, n.Password, u.PublicKey, n.WrappedKey, n.TOTPSealed, n.TOTPLastStep, boolInt(u.TOTPEnrolled), time.Now().Unix())
+	if err != nil {
+		if isUniqueViolation(err) {
+			return tip.Errorf(tip.CodeConflict, "a user named %q already exists", u.Name)
+		}
+		return fmt.Errorf("failed to create user: %w", err)
+	}
+	for _, r := range u.Roles {
+		if _, err := s.exec(ctx, tx, `INSERT INTO user_roles (user_id, role) VALUES (?, ?)`, u.ID, string(r)); err != nil {
+			return err
+		}
+	}
+	for _, o := range n.Offers {
+		if _, err := s.exec(ctx, tx, `INSERT INTO offer_recipients (offer_id, holder, recipient) VALUES (?, ?, ?)`, o, u.Holder(), u.PublicKey); err != nil {
+			return fmt.Errorf("failed to add the user to offer %s: %w", o, err)
+		}
+	}
+	return nil
 }
 
 // UserSecrets is what login needs beyond the user.
