@@ -38,11 +38,16 @@ func initialise(ctx context.Context, stdout io.Writer, opt install.Options) erro
 	if res.OfferID != "" {
 		fmt.Fprintf(stdout, "Created the default offer \"North Korea sanctions evasion\" (id %s).\n", res.OfferID)
 	}
+	if res.ClassicRecovery {
+		fmt.Fprintf(stdout, "\nWARNING: the recovery recipient is a classic age1... key: reports wrapped to it could be\n"+
+			"opened by a future quantum computer from a seized database. Prefer a post-quantum one\n"+
+			"(age1pq1...), made offline with \"tipline keygen -o FILE\" (or age-keygen -pq).\n")
+	}
 	if res.RecoveryIdentityPath != "" {
 		fmt.Fprintf(stdout, "\nIMPORTANT: a new recovery identity was written to\n  %s\n"+
 			"It opens every report. Move it to offline storage now (e.g. an encrypted USB key in a safe)\n"+
-			"and delete it from this machine. Better: generate one offline with age-keygen and pass\n"+
-			"its public key to \"tipline init --recovery-recipient age1...\".\n", res.RecoveryIdentityPath)
+			"and delete it from this machine. Better: generate one offline with \"tipline keygen -o FILE\"\n"+
+			"and pass its public key to \"tipline init --recovery-recipient age1pq1...\".\n", res.RecoveryIdentityPath)
 	}
 	return nil
 }

@@ -228,3 +228,37 @@ func TestUserListShowsStateAndLastLogin(t *testing.T) {
 		t.Fatalf("user list:\n%s", table)
 	}
 }
+
+// keygen makes a post-quantum identity with no network; init takes its
+// public key without a warning, and warns about a classic one.
+func TestKeygenMakesAPostQuantumRecoveryKey(t *testing.T) {
+	dir := t.TempDir()
+	id := filepath.Join(dir, "recovery.txt")
+	code, out, errOut := run(t, "", "keygen", "-o", id)
+	if code != 0 {
+		t.Fatalf("keygen: %s", errOut)
+	}
+	recipient := strings.TrimSpace(out)
+	if !strings.HasPrefix(recipient, "age1pq1") {
+		t.Fatalf("keygen printed %q, want an age1pq1 recipient", recipient)
+	}
+	body, err := os.ReadFile(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(id); info.Mode().Perm() != 0o600 || !strings.Contains(string(body), "AGE-SECRET-KEY-PQ-1") || !strings.Contains(string(body), recipient) {
+		t.Fatalf("identity file (%v):\n%s", info.Mode().Perm(), body)
+	}
+	if code, _, _ := run(t, "", "keygen", "-o", id); code == 0 {
+		t.Fatal("keygen overwrote an identity file")
+	}
+	code, out, errOut = run(t, "", "init", "--data", filepath.Join(dir, "pq"), "--recovery-recipient", recipient)
+	if code != 0 || strings.Contains(out, "WARNING") {
+		t.Fatalf("init with a post-quantum recipient: %d %s %s", code, out, errOut)
+	}
+	classic := "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+	code, out, _ = run(t, "", "init", "--data", filepath.Join(dir, "classic"), "--recovery-recipient", classic)
+	if code != 0 || !strings.Contains(out, "WARNING: the recovery recipient is a classic") {
+		t.Fatalf("init with a classic recipient: %d\n%s", code, out)
+	}
+}

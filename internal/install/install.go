@@ -56,6 +56,17 @@ type Options struct {
 type Result struct {
 	RecoveryIdentityPath string // set when Init generated the recovery identity
 	OfferID              string
+	// ClassicRecovery is set when the recovery recipient given is a classic
+	// X25519 one (age1...), which a future quantum computer could break.
+	ClassicRecovery bool
+}
+
+// WriteIdentity writes a new identity file (mode 0600, never over an
+// existing file), in age-keygen's format with a note for the reader.
+func WriteIdentity(path string, id *seal.Key, note string) error {
+	body := fmt.Sprintf("# Tipline recovery identity, created %s.\n# %s\n# public key: %s\n%s\n",
+		time.Now().UTC().Format(time.RFC3339), note, id.Recipient(), id)
+	return writeNew(path, []byte(body))
 }
 
 // Init creates an installation: the data folder (mode 0700), the key file,
@@ -77,15 +88,14 @@ func Init(ctx context.Context, opt Options) (Result, error) {
 			return res, fmt.Errorf("--recovery-recipient: %w", err)
 		}
 		keys.RecoveryRecipient = r.String()
+		res.ClassicRecovery = !r.PostQuantum()
 	} else {
 		id, err := seal.NewKey()
 		if err != nil {
 			return res, err
 		}
 		res.RecoveryIdentityPath = filepath.Join(opt.DataDir, RecoveryIdentityFile)
-		body := fmt.Sprintf("# Tipline recovery identity, created %s.\n# It opens every report. Move this file OFFLINE now and delete it here.\n# public key: %s\n%s\n",
-			time.Now().UTC().Format(time.RFC3339), id.Recipient(), id)
-		if err := writeNew(res.RecoveryIdentityPath, []byte(body)); err != nil {
+		if err := WriteIdentity(res.RecoveryIdentityPath, id, "It opens every report. Move this file OFFLINE now and delete it here."); err != nil {
 			return res, err
 		}
 		keys.RecoveryRecipient = id.Recipient().String()
