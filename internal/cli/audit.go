@@ -39,7 +39,7 @@ func runAuditVerify(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "the data folder, with the key file (required)")
 	dsn := fs.String("db", "", "PostgreSQL DSN; without it, SQLite in the data folder")
 	head := fs.String("head", "", "a head recorded earlier with \"tipline audit head\": the chain must reach it")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := auditArgs(fs.Args(), *data, "verify"); err != nil {
@@ -62,7 +62,7 @@ func runAuditHead(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("audit head", stderr)
 	data := fs.String("data", "", "the data folder, with the key file (required)")
 	dsn := fs.String("db", "", "PostgreSQL DSN; without it, SQLite in the data folder")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := auditArgs(fs.Args(), *data, "head"); err != nil {

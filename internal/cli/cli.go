@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -49,9 +50,10 @@ func usage() string {
 			b.WriteString("\n")
 		}
 	}
-	b.WriteString("  tipline help           show this help\n\n" +
+	b.WriteString("  tipline help [COMMAND] show this help, or a command's with every flag\n\n" +
 		"With no flags, \"tipline serve\" creates ./tipline-data on first run and serves\n" +
-		"the source site on http://127.0.0.1:8080.\n")
+		"the source site on http://127.0.0.1:8080. Run \"tipline help COMMAND\" for every flag\n" +
+		"of a command.\n")
 	return b.String()
 }
 
@@ -61,9 +63,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage())
 		return 2
 	}
-	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	switch {
+	case args[0] == "--version":
+		args = []string{"version"}
+	case isHelpFlag(args[0]) && len(args) == 1:
 		fmt.Fprint(stdout, usage())
 		return 0
+	case isHelpFlag(args[0]):
+		// "tipline help user add" is "tipline user add --help".
+		args = append(args[1:], "--help")
 	}
 	c, ok := commands[args[0]]
 	if !ok {
@@ -71,10 +79,16 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	err := c.run(args[1:], stdin, stdout, stderr)
-	if errors.Is(err, flag.ErrHelp) {
+	var help helpRequest
+	switch {
+	case errors.As(err, &help):
+		fmt.Fprintf(stdout, "Usage:\n%s\n%s", strings.TrimRight(c.usage, "\n"), help.flags)
 		return 0
-	}
-	if err != nil {
+	case err != nil && slices.ContainsFunc(args[1:], isHelpFlag):
+		// A command with subcommands, asked for help before naming one.
+		fmt.Fprintf(stdout, "Usage:\n%s\n\nRun \"tipline help %s SUBCOMMAND\" for a subcommand's flags.\n", strings.TrimRight(c.usage, "\n"), c.name)
+		return 0
+	case err != nil:
 		fmt.Fprintf(stderr, "tipline: error: %v\n", err)
 		var h hinted
 		if errors.As(err, &h) {
@@ -87,6 +101,36 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+func isHelpFlag(arg string) bool {
+	return arg == "help" || arg == "-h" || arg == "--help" || arg == "-help"
+}
+
+// helpRequest answers --help: the command's flags, for Main to print under
+// its usage.
+type helpRequest struct{ flags string }
+
+func (helpRequest) Error() string { return "help requested" }
+
+// parseFlags parses a command's flags. The flag package prints nothing: a
+// mistake is reported once, by Main, with a hint, and --help is answered
+// by Main with every flag of the command.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		var b strings.Builder
+		fs.SetOutput(&b)
+		b.WriteString("\nFlags:\n")
+		fs.PrintDefaults()
+		return helpRequest{b.String()}
+	case err != nil:
+		return usageError{withHint(err, "run \""+fs.Name()+" --help\" for its flags")}
+	}
+	return nil
 }
 
 // hinted is an error with a line that tells the user what to do.
@@ -105,8 +149,7 @@ type usageError struct{ error }
 
 func (u usageError) Unwrap() error { return u.error }
 
-func newFlagSet(name string, out io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("tipline "+name, flag.ContinueOnError)
-	fs.SetOutput(out)
-	return fs
+// newFlagSet returns a command's flag set; parse it with parseFlags.
+func newFlagSet(name string, _ io.Writer) *flag.FlagSet {
+	return flag.NewFlagSet("tipline "+name, flag.ContinueOnError)
 }

@@ -28,7 +28,7 @@ func runGrant(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	identity := fs.String("recovery-identity", "", "the file holding the offline recovery identity (required)")
 	to := fs.String("to", "", "the user to grant to (required)")
 	offer := fs.String("offer", "", "only this offer's reports (default: all)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *data == "" || *identity == "" || *to == "" {

@@ -20,7 +20,7 @@ func runInit(args []string, _ io.Reader, stdout, _ io.Writer) error {
 	data := fs.String("data", "", "the data folder to create (required)")
 	dsn := fs.String("db", "", "PostgreSQL DSN; without it, SQLite in the data folder")
 	recovery := fs.String("recovery-recipient", "", "the offline recovery key's public key (age1...); without it, one is generated")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *data == "" {

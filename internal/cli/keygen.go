@@ -21,7 +21,7 @@ func init() {
 func runKeygen(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("keygen", stderr)
 	out := fs.String("o", "", "the identity file to create (required; never overwritten)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -66,7 +66,7 @@ func runLists(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			return nil
 		})
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return usageError{err}
 	}
 	switch sub {

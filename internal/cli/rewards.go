@@ -22,7 +22,7 @@ func runRewards(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("rewards verify", stderr)
 	data := fs.String("data", "", "the data folder (required)")
 	dsn := fs.String("db", "", "PostgreSQL DSN")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if *data == "" {

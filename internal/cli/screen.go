@@ -32,7 +32,7 @@ func runScreen(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "one JSON object per query per line")
 	limit := fs.Int("limit", screen.DefaultLimit, "the most hits to show per query")
 	threshold := fs.Float64("threshold", screen.DefaultThreshold, "the lowest score reported as a hit, 0 to 1")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return usageError{err}
 	}
 	if *threshold <= 0 || *threshold > 1 {

@@ -44,7 +44,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Var(&webauthnOrigins, "desk-webauthn-origin", "the same as --desk-origin")
 	webauthnRPID := fs.String("desk-webauthn-rpid", "", "the WebAuthn relying-party id (default: the first origin's host)")
 	retain := fs.Duration("retain-closed", 365*24*time.Hour, "shred closed reports this long after closing, unless on legal hold (0: keep for ever)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))

@@ -51,7 +51,7 @@ func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	var roles, offers repeated
 	fs.Var(&roles, "role", "admin, analyst, committee or auditor (repeat for several)")
 	fs.Var(&offers, "offer", "an offer whose reports the analyst receives (repeat; default: every offer)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *data == "" || *name == "" || len(roles) == 0 {
@@ -106,7 +106,7 @@ func runUserList(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "the data folder (required)")
 	dsn := fs.String("db", "", "PostgreSQL DSN")
 	asJSON := fs.Bool("json", false, "one JSON object a line instead of a table")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *data == "" {
