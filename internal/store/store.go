@@ -14,10 +14,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -199,14 +197,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)`); err != nil {
 		return fmt.Errorf("failed to prepare migrations: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	versions, err := migrationVersions()
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		version := strings.TrimSuffix(filepath.Base(name), ".sql")
-		body, err := migrations.ReadFile(name)
+	for _, version := range versions {
+		body, err := migrations.ReadFile("migrations/" + version + ".sql")
 		if err != nil {
 			return err
 		}
