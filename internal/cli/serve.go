@@ -18,6 +18,7 @@ import (
 	"tipline/internal/desk"
 	"tipline/internal/install"
 	"tipline/internal/intake"
+	"tipline/internal/onion"
 	"tipline/internal/screening"
 )
 
@@ -35,7 +36,9 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	public := fs.String("public", "127.0.0.1:8080", "address of the source site")
 	deskAddr := fs.String("desk", "127.0.0.1:8081", "address of the back office (keep it private)")
 	dsn := fs.String("db", "", "PostgreSQL DSN; without it, SQLite in the data folder")
-	onion := fs.String("onion", "", "the site's .onion address, sent as Onion-Location")
+	onionAddr := fs.String("onion", "", "the site's v3 .onion address, when torrc publishes it; sent as Onion-Location")
+	torControl := fs.String("tor-control", "", "Tor's control port (host:port or unix:/path): Tipline publishes its own onion service there")
+	torPasswordFile := fs.String("tor-control-password-file", "", "a file holding the control port's password, when Tor asks for one (cookie authentication needs none)")
 	maxUpload := fs.Int64("max-upload", intake.DefaultMaxBytes, "largest report with its files, in bytes")
 	perMinute := fs.Int("submissions-per-minute", 0, "budget of submissions per minute across all sources (0: off)")
 	quota := fs.Int64("storage-quota", 0, "stop taking submissions when this many sealed bytes are stored (0: off)")
@@ -63,9 +66,16 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	defer a.Close()
 
+	onionKey, err := onionService(*data, a.keys, *onionAddr, *torControl)
+	if err != nil {
+		return err
+	}
+	if onionKey != nil {
+		*onionAddr = onionKey.Address()
+	}
 	screener := screening.New(a.store, a.index, logger)
 	src, err := intake.New(intake.Config{
-		Store: a.store, Keys: a.keys, Logger: logger, Onion: *onion, MaxBytes: *maxUpload, Screening: screener,
+		Store: a.store, Keys: a.keys, Logger: logger, Onion: *onionAddr, MaxBytes: *maxUpload, Screening: screener,
 		SubmissionsPerMinute: *perMinute, StorageQuotaBytes: *quota,
 	})
 	if err != nil {
@@ -96,6 +106,20 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	go backOffice.Run(runCtx)
 	go screener.Run(runCtx)
 	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on http://%s/\n", publicLn.Addr(), deskLn.Addr())
+	if onionKey != nil {
+		password, err := readSecretFile(*torPasswordFile)
+		if err != nil {
+			return err
+		}
+		go onion.Publish(runCtx, onion.Config{ControlAddr: *torControl, Password: password, Key: onionKey, Target: publicLn.Addr().String(), Logger: logger,
+			Published: func(address string, pow bool) {
+				defence := "on"
+				if !pow {
+					defence = "off (this Tor is older than 0.4.9)"
+				}
+				fmt.Fprintf(stdout, "Onion service: http://%s/ (proof-of-work defence %s)\n", address, defence)
+			}})
+	}
 
 	select {
 	case <-ctx.Done():

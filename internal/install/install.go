@@ -40,6 +40,12 @@ type Keys struct {
 	AuditKey          []byte `json:"audit_key"`
 }
 
+// LocalSecret is the secret that seals server-side files kept beside the
+// key file (the onion service's key); each use seals under its own purpose.
+func (k *Keys) LocalSecret() []byte {
+	return append(append([]byte{}, k.BlindIndexKey...), k.AuditKey...)
+}
+
 // Recovery returns the recovery recipient every tip is wrapped to.
 func (k *Keys) Recovery() (seal.Recipient, error) {
 	return seal.ParseRecipient(k.RecoveryRecipient)

@@ -109,6 +109,23 @@ func WrapToSecret(key *Key, secret []byte, purpose string) ([]byte, error) {
 	return sealBytes([]byte(key.encoded), r)
 }
 
+// SealToSecret seals a small value under a high-entropy secret, for a
+// purpose, as WrapToSecret does a key: for server-side secrets kept beside
+// the key file (the onion service's key), never for report content.
+func SealToSecret(plaintext, secret []byte, purpose string) ([]byte, error) {
+	r, err := passphraseRecipient(secretPassphrase(secret, purpose))
+	if err != nil {
+		return nil, err
+	}
+	return sealBytes(plaintext, r)
+}
+
+// OpenWithSecret opens what SealToSecret sealed with the same secret and
+// purpose. Any other secret gets [ErrCannotOpen].
+func OpenWithSecret(sealed, secret []byte, purpose string) ([]byte, error) {
+	return openBytes(sealed, passphraseIdentity(secretPassphrase(secret, purpose)))
+}
+
 // passphraseRecipient is age's scrypt recipient at the work factor of
 // secretWorkFactor, for passphrases derived from high-entropy secrets only.
 func passphraseRecipient(passphrase string) (age.Recipient, error) {

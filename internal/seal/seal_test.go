@@ -217,3 +217,25 @@ func BenchmarkUnwrapWithSecret(b *testing.B) {
 		}
 	}
 }
+
+func TestSealToSecretOpensOnlyWithTheSameSecretAndPurpose(t *testing.T) {
+	secret := bytes.Repeat([]byte{7}, 32)
+	value := []byte("an onion service's secret seed, 32 bytes long..")
+	sealed, err := seal.SealToSecret(value, secret, "onion service key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, value) {
+		t.Fatal("the value is in the clear")
+	}
+	if got, err := seal.OpenWithSecret(sealed, secret, "onion service key"); err != nil || !bytes.Equal(got, value) {
+		t.Fatalf("the same secret and purpose: %v", err)
+	}
+	if _, err := seal.OpenWithSecret(sealed, secret, "another purpose"); !errors.Is(err, seal.ErrCannotOpen) {
+		t.Fatalf("another purpose: want ErrCannotOpen, got %v", err)
+	}
+	other := bytes.Repeat([]byte{8}, 32)
+	if _, err := seal.OpenWithSecret(sealed, other, "onion service key"); !errors.Is(err, seal.ErrCannotOpen) {
+		t.Fatalf("another secret: want ErrCannotOpen, got %v", err)
+	}
+}
