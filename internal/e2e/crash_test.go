@@ -166,20 +166,41 @@ type tiplineProcess struct {
 	cmd  *exec.Cmd
 	url  string        // the source site
 	desk string        // the desk
-	out  *bytes.Buffer // what the process printed (its log)
+	out  *syncBuffer // what the process printed (its log)
+}
+
+// output is what the process has printed so far.
+func (p *tiplineProcess) output() string { return p.out.String() }
+
+// syncBuffer is a buffer the process writes to while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func startTipline(t *testing.T, bin string, args []string) *tiplineProcess {
 	t.Helper()
 	public, desk := freeAddr(t), freeAddr(t)
 	cmd := exec.Command(bin, append([]string{"serve", "--public", public, "--desk", desk}, args...)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	s := &tiplineProcess{cmd: cmd, url: "http://" + public, desk: "http://" + desk, out: &out}
+	s := &tiplineProcess{cmd: cmd, url: "http://" + public, desk: "http://" + desk, out: out}
 	for start := time.Now(); time.Since(start) < 20*time.Second; time.Sleep(50 * time.Millisecond) {
 		if resp, err := http.Get(s.url + "/"); err == nil {
 			resp.Body.Close()

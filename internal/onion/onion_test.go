@@ -3,7 +3,6 @@ package onion_test
 import (
 	"bytes"
 	"context"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,76 +11,8 @@ import (
 	"time"
 
 	"tipline/internal/onion"
+	"tipline/internal/tortest"
 )
-
-// tor runs a real Tor with the network off, its own data folder and a
-// control port, the way the source site's operator runs one.
-type tor struct {
-	t       *testing.T
-	dir     string
-	control string
-	extra   []string
-	cmd     *exec.Cmd
-	exited  chan struct{}
-	log     *bytes.Buffer
-}
-
-func startTor(t *testing.T, extra ...string) *tor {
-	t.Helper()
-	if _, err := exec.LookPath("tor"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tor is not installed (apt-get install tor); CI must run this test")
-		}
-		t.Skip("tor is not installed (apt-get install tor)")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	control := l.Addr().String()
-	l.Close()
-	tr := &tor{t: t, dir: t.TempDir(), control: control, extra: extra}
-	tr.start()
-	return tr
-}
-
-func (tr *tor) start() {
-	tr.t.Helper()
-	_, port, _ := net.SplitHostPort(tr.control)
-	torrc := filepath.Join(tr.dir, "torrc")
-	if err := os.WriteFile(torrc, nil, 0o600); err != nil {
-		tr.t.Fatal(err)
-	}
-	args := append([]string{"-f", torrc, "--DataDirectory", tr.dir, "--DisableNetwork", "1", "--SocksPort", "0",
-		"--ControlPort", "127.0.0.1:" + port, "--Log", "notice stdout"}, tr.extra...)
-	tr.log = &bytes.Buffer{}
-	tr.cmd = exec.Command("tor", args...)
-	tr.cmd.Stdout, tr.cmd.Stderr = tr.log, tr.log
-	if err := tr.cmd.Start(); err != nil {
-		tr.t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { tr.cmd.Wait(); close(exited) }()
-	tr.exited = exited
-	tr.t.Cleanup(tr.stop)
-	for start := time.Now(); time.Since(start) < 30*time.Second; time.Sleep(50 * time.Millisecond) {
-		select {
-		case <-exited:
-			tr.t.Fatalf("tor exited:\n%s", tr.log)
-		default:
-		}
-		if c, err := net.Dial("tcp", tr.control); err == nil {
-			c.Close()
-			return
-		}
-	}
-	tr.t.Fatalf("tor did not open its control port:\n%s", tr.log)
-}
-
-func (tr *tor) stop() {
-	tr.cmd.Process.Kill()
-	<-tr.exited
-}
 
 type published struct {
 	address string
@@ -113,7 +44,7 @@ var secret = bytes.Repeat([]byte{42}, 32)
 // after a restart of Tipline; and when Tor restarts, the service is asked
 // for again.
 func TestPublishesAStableOnionAndRepublishesAfterTorRestarts(t *testing.T) {
-	tr := startTor(t, "--CookieAuthentication", "1")
+	tr := tortest.Start(t, "--CookieAuthentication", "1")
 	keyPath := filepath.Join(t.TempDir(), onion.KeyFile)
 	key, err := onion.LoadOrCreateKey(keyPath, secret)
 	if err != nil {
@@ -125,13 +56,13 @@ func TestPublishesAStableOnionAndRepublishesAfterTorRestarts(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	got := publish(t, ctx, onion.Config{ControlAddr: tr.control, Key: key, Target: "127.0.0.1:8080"})
+	got := publish(t, ctx, onion.Config{ControlAddr: tr.Control, Key: key, Target: "127.0.0.1:8080"})
 	p := await(t, got)
 	if p.address != key.Address() || onion.ValidAddress(p.address) != nil {
 		t.Fatalf("Tor made %s, the key says %s", p.address, key.Address())
 	}
 	if !p.pow {
-		t.Errorf("the proof-of-work defence is off with Tor 0.4.9:\n%s", tr.log)
+		t.Errorf("the proof-of-work defence is off with Tor 0.4.9:\n%s", tr.Log)
 	}
 
 	again, err := onion.LoadOrCreateKey(keyPath, secret)
@@ -142,8 +73,7 @@ func TestPublishesAStableOnionAndRepublishesAfterTorRestarts(t *testing.T) {
 		t.Fatal("the key opened with another installation's secret")
 	}
 
-	tr.stop()
-	tr.start()
+	tr.Restart()
 	if p := await(t, got); p.address != key.Address() {
 		t.Fatalf("after Tor restarted: %s", p.address)
 	}
@@ -162,9 +92,9 @@ func TestPasswordAndUnixSocket(t *testing.T) {
 	sockDir := t.TempDir()
 	os.Chmod(sockDir, 0o700) // Tor makes a control socket only in a private folder
 	sock := filepath.Join(sockDir, "control.sock")
-	tr := startTor(t, "--HashedControlPassword", hashed, "--ControlSocket", sock)
+	tr := tortest.Start(t, "--HashedControlPassword", hashed, "--ControlSocket", sock)
 	key, _ := onion.LoadOrCreateKey(filepath.Join(t.TempDir(), onion.KeyFile), secret)
-	for _, addr := range []string{tr.control, "unix:" + sock} {
+	for _, addr := range []string{tr.Control, "unix:" + sock} {
 		// One at a time: Tor refuses a second service at the same address.
 		ctx, cancel := context.WithCancel(context.Background())
 		got := publish(t, ctx, onion.Config{ControlAddr: addr, Password: "a control password", Key: key, Target: "127.0.0.1:8080"})
