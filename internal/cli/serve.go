@@ -46,6 +46,8 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Var(&webauthnOrigins, "desk-origin", "the desk's origin as users' browsers see it (https://desk.example.org), enabling security keys (repeatable; without it they are off)")
 	fs.Var(&webauthnOrigins, "desk-webauthn-origin", "the same as --desk-origin")
 	webauthnRPID := fs.String("desk-webauthn-rpid", "", "the WebAuthn relying-party id (default: the first origin's host)")
+	deskCert := fs.String("desk-cert", "", "serve the desk over TLS 1.3 with this certificate (PEM; with --desk-key)")
+	deskKey := fs.String("desk-key", "", "the private key of --desk-cert (PEM)")
 	retain := fs.Duration("retain-closed", 365*24*time.Hour, "shred closed reports this long after closing, unless on legal hold (0: keep for ever)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -90,9 +92,17 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		publicLn.Close()
 		return withHint(err, "choose another address with --desk")
 	}
+	deskScheme := "http"
+	if deskLn, err = deskTLS(deskLn, *deskCert, *deskKey); err != nil {
+		publicLn.Close()
+		return err
+	}
+	if *deskCert != "" {
+		deskScheme = "https"
+	}
 
 	backOffice, err := desk.New(desk.Config{Store: a.store, Accounts: a.accounts, Audit: a.audit, Index: a.index, Logger: logger, Retention: *retain, Screening: screener,
-		WebAuthnOrigins: webauthnOrigins, WebAuthnRPID: *webauthnRPID})
+		WebAuthnOrigins: webauthnOrigins, WebAuthnRPID: *webauthnRPID, SecureCookies: httpsOrigin(webauthnOrigins)})
 	if err != nil {
 		return err
 	}
@@ -105,7 +115,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	go src.Run(runCtx)
 	go backOffice.Run(runCtx)
 	go screener.Run(runCtx)
-	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on http://%s/\n", publicLn.Addr(), deskLn.Addr())
+	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on %s://%s/\n", publicLn.Addr(), deskScheme, deskLn.Addr())
 	if onionKey != nil {
 		password, err := readSecretFile(*torPasswordFile)
 		if err != nil {

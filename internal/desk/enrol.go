@@ -87,7 +87,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	setCookie(w, r, enrolCookie, "", -1)
-	setCookie(w, r, sessionCookie, value, int(account.SessionTTL.Seconds()))
+	s.setCookie(w, r, enrolCookie, "", -1)
+	s.setCookie(w, r, sessionCookie, value, int(account.SessionTTL.Seconds()))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -52,7 +52,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		setCookie(w, r, enrolCookie, value, int(account.EnrolSessionTTL.Seconds()))
+		s.setCookie(w, r, enrolCookie, value, int(account.EnrolSessionTTL.Seconds()))
 		http.Redirect(w, r, "/account/enrol", http.StatusSeeOther)
 		return
 	case errors.Is(err, account.ErrBadLogin):
@@ -76,7 +76,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	setCookie(w, r, sessionCookie, value, int(account.SessionTTL.Seconds()))
+	s.setCookie(w, r, sessionCookie, value, int(account.SessionTTL.Seconds()))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -94,7 +94,7 @@ func (s *Server) startActivation(w http.ResponseWriter, r *http.Request, invited
 		s.fail(w, r, err)
 		return
 	}
-	setCookie(w, r, activateCookie, value, int(account.ActivationTTL.Seconds()))
+	s.setCookie(w, r, activateCookie, value, int(account.ActivationTTL.Seconds()))
 	http.Redirect(w, r, "/account/activate", http.StatusSeeOther)
 }
 
@@ -121,7 +121,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	setCookie(w, r, sessionCookie, "", -1)
+	s.setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, "/login?out=1", http.StatusSeeOther)
 }
 

@@ -43,10 +43,14 @@ type Config struct {
 	// zero keeps reports for ever.
 	Retention time.Duration
 	// WebAuthn: the relying party ID and the origins the desk is served at
-	// (see webauthn.go). The ID defaults to the first origin's host name.
-	// With no origins, security keys work only on "localhost".
+	// (see webauthn.go; `serve --desk-origin`). The ID defaults to the first
+	// origin's host name. With no origins, security keys are off.
 	WebAuthnRPID    string
 	WebAuthnOrigins []string
+	// SecureCookies marks the desk's cookies Secure even on a plain HTTP
+	// request: the desk is behind a proxy that terminates TLS (its origin
+	// is https). Over TLS they are Secure anyway.
+	SecureCookies bool
 }
 
 // Server serves the desk.

@@ -25,9 +25,12 @@ func (s *Server) session(r *http.Request) (*account.Session, error) {
 	return &sess, nil
 }
 
-func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+// setCookie sets one of the desk's cookies: never readable by script, never
+// sent from another site, and Secure whenever the desk is reached over TLS
+// (directly, or through a proxy: Config.SecureCookies).
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || s.cfg.SecureCookies,
 	})
 }

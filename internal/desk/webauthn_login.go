@@ -57,7 +57,7 @@ func (s *Server) keyLogin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	setCookie(w, r, pendingKeyCookie, value, int(account.KeyCeremonyTTL.Seconds()))
+	s.setCookie(w, r, pendingKeyCookie, value, int(account.KeyCeremonyTTL.Seconds()))
 	s.pages.Render(w, http.StatusOK, "webauthn_login", webauthnPage{Enabled: true, Name: u.Name, Pending: true})
 }
 
@@ -122,7 +122,7 @@ func (s *Server) keyLoginFinish(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
-	setCookie(w, r, pendingKeyCookie, "", -1)
-	setCookie(w, r, sessionCookie, value, int(account.SessionTTL.Seconds()))
+	s.setCookie(w, r, pendingKeyCookie, "", -1)
+	s.setCookie(w, r, sessionCookie, value, int(account.SessionTTL.Seconds()))
 	writeJSON(w, http.StatusOK, map[string]string{"next": "/"})
 }
