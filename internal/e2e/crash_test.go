@@ -164,8 +164,8 @@ func checkEveryTipOpensWhole(t *testing.T, b storetest.Backend, atLeast int) {
 
 type tiplineProcess struct {
 	cmd  *exec.Cmd
-	url  string        // the source site
-	desk string        // the desk
+	url  string      // the source site
+	desk string      // the desk
 	out  *syncBuffer // what the process printed (its log)
 }
 
