@@ -17,7 +17,7 @@ import (
 // Why files and not chunk rows, as on PostgreSQL: SQLite writes every byte of
 // a row twice — into the WAL, then into the database at the checkpoint — and a
 // 1 GiB upload through it ran at a seventh of `age`'s speed on the same disk
-// (docs/benchmarks.md, "A 1 GiB upload"). A blob file is written once, as it
+// (bench/run upload, commit f8d9975). A blob file is written once, as it
 // arrives. It holds the same ciphertext a chunk row would, sealed to a tip key
 // that is only in the database: a file alone opens nothing. The data folder
 // stays the one thing to back up (the key file already lives there).
