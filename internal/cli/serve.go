@@ -116,6 +116,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	go backOffice.Run(runCtx)
 	go screener.Run(runCtx)
 	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on %s://%s/\n", publicLn.Addr(), deskScheme, deskLn.Addr())
+	logStart(ctx, logger, a, "http://"+publicLn.Addr().String(), deskScheme+"://"+deskLn.Addr().String(), *onionAddr)
 	if onionKey != nil {
 		password, err := readSecretFile(*torPasswordFile)
 		if err != nil {
@@ -144,6 +145,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
+	logger.Info("tipline stopped", "err", err)
 	return err
 }
 

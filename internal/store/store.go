@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -66,6 +67,14 @@ func Open(ctx context.Context, dataDir, dsn string) (*Store, error) {
 }
 
 func openSQLite(path string) (*Store, error) {
+	// SQLite creates the database with the process's umask (often 0644),
+	// and its -wal and -shm files with the database's mode: made first, the
+	// file is readable by Tipline's user alone, and so are the others.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open %s: %w", path, err)
+	}
+	f.Close()
 	// WAL lets readers work while the one writer commits; synchronous=FULL
 	// fsyncs every commit, so a receipt shown is a tip that survives power
 	// loss; foreign keys keep chunks from outliving their blob; secure_delete
