@@ -19,8 +19,10 @@ import (
 const (
 	sessionCookie = "tipline_source"
 	sessionTTL    = 30 * time.Minute
-	idLen         = 16
-	secretLen     = 32
+	// sessionExpiryStep is the granularity of a stored session expiry.
+	sessionExpiryStep = 10 * time.Minute
+	idLen             = 16
+	secretLen         = 32
 )
 
 func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, tipID string, key *seal.Key) error {
@@ -30,12 +32,15 @@ func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *htt
 	if err != nil {
 		return err
 	}
-	if err := s.store.CreateSourceSession(ctx, sessionID(raw[:idLen]), tipID, wrapped, time.Now().Add(sessionTTL)); err != nil {
+	// The expiry is stored rounded up to the next ten minutes: to the
+	// second, it would date the source's visit in a seized database.
+	expires := time.Now().Add(sessionTTL).Truncate(sessionExpiryStep).Add(sessionExpiryStep)
+	if err := s.store.CreateSourceSession(ctx, sessionID(raw[:idLen]), tipID, wrapped, expires); err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/",
-		MaxAge: int(sessionTTL.Seconds()), HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
+		MaxAge: int(time.Until(expires).Seconds()), HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
 	})
 	return nil
 }
