@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"tipline/internal/metrics"
 )
 
 // ThrottleConfig tunes a [Throttle]. A zero or negative field takes its
@@ -100,6 +102,7 @@ func (t *Throttle) Wait(ctx context.Context, account string) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
+	metrics.Throttled.WithLabelValues("desk_login").Inc()
 	return t.sleep(ctx, d)
 }
 

@@ -18,6 +18,7 @@ import (
 	"tipline/internal/desk"
 	"tipline/internal/install"
 	"tipline/internal/intake"
+	"tipline/internal/metrics"
 	"tipline/internal/onion"
 	"tipline/internal/screening"
 )
@@ -46,6 +47,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Var(&webauthnOrigins, "desk-origin", "the desk's origin as users' browsers see it (https://desk.example.org), enabling security keys (repeatable; without it they are off)")
 	fs.Var(&webauthnOrigins, "desk-webauthn-origin", "the same as --desk-origin")
 	webauthnRPID := fs.String("desk-webauthn-rpid", "", "the WebAuthn relying-party id (default: the first origin's host)")
+	metricsAddr := fs.String("metrics", "", "serve /healthz, /readyz and /metrics (Prometheus) on this address, apart from both sites (off by default)")
 	deskCert := fs.String("desk-cert", "", "serve the desk over TLS 1.3 with this certificate (PEM; with --desk-key)")
 	deskKey := fs.String("desk-key", "", "the private key of --desk-cert (PEM)")
 	retain := fs.Duration("retain-closed", 365*24*time.Hour, "shred closed reports this long after closing, unless on legal hold (0: keep for ever)")
@@ -106,8 +108,8 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	servers := []*http.Server{newServer(src.Handler(), logger), newServer(backOffice.Handler(), logger)}
-	errs := make(chan error, 2)
+	servers := []*http.Server{newServer(metrics.SourceSite(src.Handler()), logger), newServer(metrics.Desk(backOffice.Handler()), logger)}
+	errs := make(chan error, 3)
 	go func() { errs <- servers[0].Serve(publicLn) }()
 	go func() { errs <- servers[1].Serve(deskLn) }()
 	runCtx, stopRun := context.WithCancel(context.Background())
@@ -116,6 +118,14 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	go backOffice.Run(runCtx)
 	go screener.Run(runCtx)
 	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on %s://%s/\n", publicLn.Addr(), deskScheme, deskLn.Addr())
+	if *metricsAddr != "" {
+		metricsServer, err := serveMetrics(*metricsAddr, *data, a, logger, errs)
+		if err != nil {
+			return err
+		}
+		servers = append(servers, metricsServer)
+		fmt.Fprintf(stdout, "Metrics on http://%s/metrics\n", metricsServer.Addr)
+	}
 	logStart(ctx, logger, a, "http://"+publicLn.Addr().String(), deskScheme+"://"+deskLn.Addr().String(), *onionAddr)
 	if onionKey != nil {
 		password, err := readSecretFile(*torPasswordFile)

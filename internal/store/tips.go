@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tipline/internal/metrics"
 	"tipline/internal/tip"
 )
 
@@ -37,6 +38,7 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 			return errors.New("refusing to store a tip whose key is wrapped to no one")
 		}
 	}
+	defer metrics.ObserveCommit(time.Now())
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		receiving, err := s.receiving(ctx, tx, tips)
 		if err != nil {
