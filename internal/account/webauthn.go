@@ -24,6 +24,7 @@ import (
 	"tipline/internal/seal"
 	"tipline/internal/store"
 	"tipline/internal/tip"
+	"tipline/internal/visible"
 )
 
 // KeyCeremonyTTL is how long a pending security-key login, or a registration
@@ -130,6 +131,11 @@ func (a *Service) FinishKeyRegistration(ctx context.Context, rp *webauthn.WebAut
 	}
 	if utf8.RuneCountInString(name) > maxKeyName || !utf8.ValidString(name) {
 		return store.WebAuthnCredential{}, tip.Errorf(tip.CodeInvalid, "a security key's name is at most %d characters", maxKeyName)
+	}
+	if visible.Hidden(name) {
+		// It is shown on the account page and in the audit log, where a
+		// direction override would reorder what follows it.
+		return store.WebAuthnCredential{}, tip.Errorf(tip.CodeInvalid, "a security key's name cannot hold control, direction or invisible characters: type it again")
 	}
 	// The ceremony is spent whatever comes of it; the audit entry belongs
 	// to the key's registration, further down.

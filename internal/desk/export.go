@@ -13,6 +13,7 @@ import (
 
 	"tipline/internal/seal"
 	"tipline/internal/tip"
+	"tipline/internal/web"
 )
 
 // export sends the whole report — text, fields, files, messages and notes —
@@ -97,7 +98,7 @@ func (s *Server) writeArchive(r *http.Request, out io.Writer, p *reportPage, key
 		files = append(files, m.Body.Files...)
 	}
 	for i, f := range files {
-		name := fmt.Sprintf("files/%02d-%s", i+1, safeName(f.Name))
+		name := fmt.Sprintf("files/%02d-%s", i+1, web.SafeFileName(f.Name))
 		if err := s.exportFile(r, tw, key, p.Tip.ID, f, name, now); err != nil {
 			return err
 		}

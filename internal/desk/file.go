@@ -1,19 +1,17 @@
 package desk
 
 import (
-	"fmt"
 	"io"
-	"mime"
 	"net/http"
-	"path"
-	"strings"
 
 	"tipline/internal/seal"
 	"tipline/internal/tip"
+	"tipline/internal/web"
 )
 
 // file sends one of a report's files, decrypted, as a download: never
-// rendered inline, never with an HTML content type, whatever the source sent.
+// rendered inline, never with an HTML content type, and under a name that
+// cannot hide or reorder its characters, whatever the source sent.
 func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	ctx, sess, id, blobID := r.Context(), sessionOf(r), r.PathValue("id"), r.PathValue("blob")
 	_, key, err := s.openTip(ctx, sess, id)
@@ -41,12 +39,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", safeContentType(f.Name))
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": safeName(f.Name)}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Content-Length", fmt.Sprint(f.Size))
+	web.Attachment(w, f.Name, f.Size)
 	io.Copy(w, plain)
 }
 
@@ -78,38 +71,4 @@ func (s *Server) findFile(r *http.Request, tipID, blobID string, key *seal.Key) 
 		}
 	}
 	return tip.File{}, tip.Errorf(tip.CodeNotFound, "no such file")
-}
-
-// safeContentType never names a type a browser would render as a page.
-func safeContentType(name string) string {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".jpg", ".jpeg":
-		return "image/jpeg"
-	case ".png":
-		return "image/png"
-	case ".pdf":
-		return "application/pdf"
-	case ".txt":
-		return "text/plain; charset=utf-8"
-	}
-	return "application/octet-stream"
-}
-
-// safeName keeps letters, digits and a few marks, so a file name cannot
-// smuggle a path or a header.
-func safeName(name string) string {
-	out := strings.Map(func(r rune) rune {
-		switch {
-		case r == '.' || r == '-' || r == '_' || r == ' ':
-			return r
-		case r < 0x20 || r == 0x7f || strings.ContainsRune(`/\"'<>:;|?*%`, r):
-			return '_'
-		}
-		return r
-	}, path.Base(name))
-	out = strings.TrimLeft(out, ". ")
-	if out == "" {
-		out = "file"
-	}
-	return out
 }

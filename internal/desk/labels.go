@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"tipline/internal/tip"
+	"tipline/internal/visible"
 )
 
 var labelPattern = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,39}$`)
@@ -24,7 +25,7 @@ func (s *Server) labels(w http.ResponseWriter, r *http.Request) {
 		if l = strings.TrimSpace(l); l == "" {
 			continue
 		}
-		if !labelPattern.MatchString(l) {
+		if !labelPattern.MatchString(l) || visible.Hidden(l) { // letters drawn as nothing, such as U+3164
 			s.fail(w, r, tip.Errorf(tip.CodeInvalid, "Label %q: use up to 40 letters, digits, spaces, dots, dashes or underscores.", l))
 			return
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+
+	"tipline/internal/visible"
 )
 
 // Category groups what a metadata item can reveal about the person who made a file.
@@ -173,8 +175,10 @@ func (r *Report) addNote(c Category, label, value string, a Action, note string)
 	r.Items = append(r.Items, it)
 }
 
-// cleanValue makes a value printable: valid UTF-8, no control characters, trimmed,
-// and at most MaxValueLen bytes (cut on a rune boundary, with an ellipsis).
+// cleanValue makes a value printable: valid UTF-8, no control characters, the
+// characters that would hide or reorder it (bidirectional overrides, zero-width
+// characters) written as visible escapes, trimmed, and at most MaxValueLen
+// bytes (cut on a rune boundary, with an ellipsis).
 func cleanValue(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
@@ -186,7 +190,7 @@ func cleanValue(s string) string {
 		}
 		return r
 	}, s)
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(visible.Escape(s))
 	if len(s) <= MaxValueLen {
 		return s
 	}

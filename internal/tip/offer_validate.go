@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"tipline/internal/visible"
 )
 
 // Limits on an offer's text, so one offer cannot swamp the source site.
@@ -40,6 +42,9 @@ func (o Offer) Validate(ceiling int64) error {
 		if utf8.RuneCountInString(t) > MaxOfferTitleRunes {
 			return Errorf(CodeInvalid, "The %s title is too long: at most %d characters.", lang, MaxOfferTitleRunes)
 		}
+		if visible.Hidden(t) {
+			return Errorf(CodeInvalid, "The %s title holds a control, direction or invisible character (such as a right-to-left override): type it again without it.", lang)
+		}
 	}
 	for lang, d := range o.Description {
 		if utf8.RuneCountInString(d) > MaxOfferDescriptionRunes {
@@ -48,6 +53,9 @@ func (o Offer) Validate(ceiling int64) error {
 	}
 	if utf8.RuneCountInString(o.Subject) > MaxOfferSubjectRunes {
 		return Errorf(CodeInvalid, "The subject is too long: at most %d characters.", MaxOfferSubjectRunes)
+	}
+	if visible.Hidden(o.Subject) {
+		return Errorf(CodeInvalid, "The subject holds a control, direction or invisible character (such as a right-to-left override): type it again without it.")
 	}
 	if o.MaxRewardUSD <= 0 {
 		return Errorf(CodeInvalid, "The maximum reward must be a positive number of whole US dollars, such as 5000000.")

@@ -33,6 +33,12 @@ func TestOfferValidate(t *testing.T) {
 		{"default offer with dates", func(o *tip.Offer) { o.IsDefault = true }, "default offer"},
 		{"default offer without dates", func(o *tip.Offer) { o.IsDefault, o.StartsAt, o.EndsAt = true, time.Time{}, time.Time{} }, ""},
 		{"long subject", func(o *tip.Offer) { o.Subject = strings.Repeat("x", 201) }, "subject is too long"},
+		{"Korean and Russian titles", func(o *tip.Offer) {
+			o.Title["ko"], o.Title["ru"] = "석유 밀수", "Контрабанда нефти"
+		}, ""},
+		{"title with a direction override", func(o *tip.Offer) { o.Title["ko"] = "석유\u202E밀수" }, "ko title holds a control, direction or invisible character"},
+		{"title with a zero-width space", func(o *tip.Offer) { o.Title["en"] = "Oil\u200B" }, "en title holds"},
+		{"subject with a Hangul filler", func(o *tip.Offer) { o.Subject = "\u3164" }, "subject holds"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := good()

@@ -23,6 +23,7 @@ import (
 	"tipline/internal/seal"
 	"tipline/internal/store"
 	"tipline/internal/tip"
+	"tipline/internal/visible"
 )
 
 const (
@@ -238,16 +239,14 @@ func isStoreError(err error) bool {
 }
 
 // safeFileName keeps the base name a browser sent, valid UTF-8 and at most
-// 200 bytes. It is sealed with the tip; the desk never uses it as a path.
+// 200 bytes, with the characters that would hide or reorder it (controls,
+// bidirectional overrides, zero-width characters) written as visible
+// escapes: "invoice\u202Etxt.exe" must not read as "invoiceexe.txt" to the
+// analyst who opens it. It is sealed with the tip; the desk never uses it as
+// a path.
 func safeFileName(name string) string {
 	name = strings.ToValidUTF8(name, "?")
-	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, name)
+	name = visible.Escape(path.Base(strings.ReplaceAll(name, "\\", "/")))
 	for len(name) > 200 {
 		_, size := utf8.DecodeLastRuneInString(name)
 		name = name[:len(name)-size]

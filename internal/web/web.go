@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"tipline/internal/tip"
+	"tipline/internal/visible"
 )
 
 //go:embed all:templates
@@ -132,6 +133,9 @@ var funcs = template.FuncMap{
 	// words turns a code such as under_review into "under review".
 	"words":    func(v any) string { return strings.ReplaceAll(fmt.Sprint(v), "_", " ") },
 	"unixTime": func(u int64) string { return time.Unix(u, 0).UTC().Format("2006-01-02 15:04:05") },
+	// visible shows a name someone else chose (a file's, a metadata value)
+	// with the characters that would hide or reorder it escaped.
+	"visible": visible.Escape,
 }
 
 // Static serves the embedded style sheet and images. They are the only
