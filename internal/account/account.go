@@ -67,14 +67,17 @@ type Created struct {
 
 // Create makes a user with a fresh key pair and second factor. Analysts with
 // no offers given receive every offer that exists.
-func (a *Service) Create(ctx context.Context, name, password string, roles []tip.Role, offers []string) (Created, error) {
+func (a *Service) Create(ctx context.Context, name, password string, roles []tip.Role, offers []string, email string) (Created, error) {
 	if err := tip.ValidateUser(name, roles); err != nil {
+		return Created{}, err
+	}
+	if err := tip.ValidateEmail(email); err != nil {
 		return Created{}, err
 	}
 	if err := auth.CheckPolicy(password); err != nil {
 		return Created{}, tip.Errorf(tip.CodeInvalid, "%v", err)
 	}
-	u := tip.User{ID: tip.NewID(), Name: name, Roles: roles, TOTPEnrolled: true}
+	u := tip.User{ID: tip.NewID(), Name: name, Roles: roles, TOTPEnrolled: true, Email: email}
 	pw, wrapped, totpSealed, uri, err := a.newSecrets(ctx, &u, password)
 	if err != nil {
 		return Created{}, err

@@ -34,7 +34,7 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	f := &fixture{now: time.Now()}
 	f.svc = &account.Service{Store: s, Hasher: auth.NewHasher(cheap, 2), Throttle: auth.NewThrottle(auth.ThrottleConfig{FirstDelay: time.Millisecond, GlobalDelay: time.Millisecond}),
 		Now: func() time.Time { return f.now }}
-	created, err := f.svc.Create(context.Background(), "kim", passphrase, []tip.Role{tip.RoleAnalyst}, nil)
+	created, err := f.svc.Create(context.Background(), "kim", passphrase, []tip.Role{tip.RoleAnalyst}, nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}

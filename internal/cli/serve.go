@@ -19,6 +19,7 @@ import (
 	"tipline/internal/install"
 	"tipline/internal/intake"
 	"tipline/internal/metrics"
+	"tipline/internal/notify"
 	"tipline/internal/onion"
 	"tipline/internal/screening"
 )
@@ -47,6 +48,9 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Var(&webauthnOrigins, "desk-origin", "the desk's origin as users' browsers see it (https://desk.example.org), enabling security keys (repeatable; without it they are off)")
 	fs.Var(&webauthnOrigins, "desk-webauthn-origin", "the same as --desk-origin")
 	webauthnRPID := fs.String("desk-webauthn-rpid", "", "the WebAuthn relying-party id (default: the first origin's host)")
+	smtpURL := fs.String("smtp-url", "", "mail server for notifications: smtp://[user:pass@]host[:port][?starttls=required] or smtps://...")
+	smtpFrom := fs.String("smtp-from", "", "the notifications' sender address")
+	notifyEvery := fs.Duration("notify-every", 24*time.Hour, "how often each desk user with an email address is told whether something awaits them (1s or more)")
 	metricsAddr := fs.String("metrics", "", "serve /healthz, /readyz and /metrics (Prometheus) on this address, apart from both sites (off by default)")
 	deskCert := fs.String("desk-cert", "", "serve the desk over TLS 1.3 with this certificate (PEM; with --desk-key)")
 	deskKey := fs.String("desk-key", "", "the private key of --desk-cert (PEM)")
@@ -76,6 +80,12 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	if onionKey != nil {
 		*onionAddr = onionKey.Address()
+	}
+	var notifier *notify.Notifier
+	if *smtpURL != "" {
+		if notifier, err = notify.New(notify.Config{Store: a.store, URL: *smtpURL, From: *smtpFrom, Every: *notifyEvery, Retention: *retain, Logger: logger}); err != nil {
+			return usageError{withHint(err, "check --smtp-url, --smtp-from and --notify-every")}
+		}
 	}
 	screener := screening.New(a.store, a.index, logger)
 	src, err := intake.New(intake.Config{
@@ -125,6 +135,9 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 		servers = append(servers, metricsServer)
 		fmt.Fprintf(stdout, "Metrics on http://%s/metrics\n", metricsServer.Addr)
+	}
+	if notifier != nil {
+		go notifier.Run(runCtx)
 	}
 	logStart(ctx, logger, a, "http://"+publicLn.Addr().String(), deskScheme+"://"+deskLn.Addr().String(), *onionAddr)
 	if onionKey != nil {

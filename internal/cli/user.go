@@ -18,7 +18,7 @@ import (
 
 func init() {
 	register(command{name: "user", order: 3, run: runUser, usage: "" +
-		"  tipline user add --data DIR --name NAME --role ROLE [--role ROLE]... [--offer ID]... [--qr FILE]\n" +
+		"  tipline user add --data DIR --name NAME --role ROLE [--role ROLE]... [--offer ID]... [--email ADDRESS] [--qr FILE]\n" +
 		"                         add a desk user; the password is read from standard input\n" +
 		"  tipline user list --data DIR [--json]\n" +
 		"                         list desk users: roles, state, last login (to the hour)"})
@@ -48,6 +48,7 @@ func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	dsn := fs.String("db", "", "PostgreSQL DSN")
 	name := fs.String("name", "", "the user's name (required)")
 	qr := fs.String("qr", "", "also write the authenticator's QR code to this PNG file")
+	email := fs.String("email", "", "where the user is told whether something awaits them (with serve --smtp-url)")
 	var roles, offers repeated
 	fs.Var(&roles, "role", "admin, analyst, committee or auditor (repeat for several)")
 	fs.Var(&offers, "offer", "an offer whose reports the analyst receives (repeat; default: every offer)")
@@ -76,7 +77,7 @@ func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	created, err := a.accounts.Create(ctx, *name, password, rs, offers)
+	created, err := a.accounts.Create(ctx, *name, password, rs, offers, *email)
 	if err != nil {
 		return cliError(err)
 	}

@@ -262,3 +262,26 @@ func TestKeygenMakesAPostQuantumRecoveryKey(t *testing.T) {
 		t.Fatalf("init with a classic recipient: %d\n%s", code, out)
 	}
 }
+
+// user add --email sets where the user's notices go; a bad address is
+// refused before anything is stored.
+func TestUserAddEmail(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, errOut := run(t, "", "init", "--data", data); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	if code, _, errOut := run(t, "a long enough passphrase\n", "user", "add", "--data", data, "--name", "kim", "--role", "analyst", "--email", "not an address"); code == 0 || !strings.Contains(errOut, "not an email address") {
+		t.Fatalf("a bad address: %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "a long enough passphrase\n", "user", "add", "--data", data, "--name", "kim", "--role", "analyst", "--email", "kim@example.org"); code != 0 {
+		t.Fatalf("user add --email: %s", errOut)
+	}
+	st, err := store.Open(context.Background(), data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if u, _, _ := st.UserByName(context.Background(), "kim"); u.Email != "kim@example.org" {
+		t.Fatalf("stored %q", u.Email)
+	}
+}

@@ -110,7 +110,7 @@ type user struct {
 const password = "correct horse battery staple"
 
 func (w *world) addUser(name string, roles ...tip.Role) user {
-	created, err := w.acct.Create(context.Background(), name, password, roles, nil)
+	created, err := w.acct.Create(context.Background(), name, password, roles, nil, "")
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -172,3 +172,30 @@ func values(m map[string]string) []string {
 	}
 	return out
 }
+
+// A user sets and clears the address their notices go to; a bad address is
+// refused with what to write.
+func TestAccountEmail(t *testing.T) {
+	w := newWorld(t, storetest.Backends(t)[0])
+	kim := w.login(w.addUser("kim", tip.RoleAnalyst))
+	if resp, page := kim.post("/account/email", url.Values{"email": {"Kim <kim@example.org>"}}); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "kim@example.org") {
+		t.Fatalf("a display name: %d", resp.StatusCode)
+	}
+	if resp, _ := kim.post("/account/email", url.Values{"email": {"kim@example.org"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("set: %d", resp.StatusCode)
+	}
+	if _, page := kim.get("/account"); !strings.Contains(page, `value="kim@example.org"`) {
+		t.Fatal("the account page does not show the address")
+	}
+	u, _, _ := w.store.UserByName(context.Background(), "kim")
+	if u.Email != "kim@example.org" {
+		t.Fatalf("stored %q", u.Email)
+	}
+	kim.post("/account/email", url.Values{"email": {""}})
+	if u, _, _ = w.store.UserByName(context.Background(), "kim"); u.Email != "" {
+		t.Fatal("the address was not cleared")
+	}
+	if !strings.Contains(auditActions(t, w)["account.email"], "notifications on") {
+		t.Fatal("not audited")
+	}
+}

@@ -117,6 +117,7 @@ func (s *Server) routes() []route {
 		// WebAuthn (webauthn*.go): a user's own security keys, and the login
 		// with one, whose later steps are checked by the pending-login cookie.
 		{"GET /account", loggedIn, s.accountPage},
+		{"POST /account/email", loggedIn, s.setEmail},
 		{"POST /account/webauthn/register/begin", loggedIn, s.registerKeyBegin},
 		{"POST /account/webauthn/register/finish", loggedIn, s.registerKeyFinish},
 		{"POST /account/webauthn/{id}/remove", loggedIn, s.removeKey},

@@ -74,6 +74,7 @@ var expectedMatrix = map[string]string{
 	"POST /admin/ceiling":                       admin,
 	"GET /audit":                                auditor,
 	"GET /account":                              anyRole,
+	"POST /account/email":                       anyRole,
 	"POST /account/webauthn/register/begin":     anyRole,
 	"POST /account/webauthn/register/finish":    anyRole,
 	"POST /account/webauthn/{id}/remove":        anyRole,

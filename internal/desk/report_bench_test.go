@@ -131,7 +131,7 @@ func newDeskBench(b *testing.B, be storetest.Backend) *deskBench {
 	srcSrv := httptest.NewServer(src.Handler())
 	b.Cleanup(func() { srcSrv.Close(); stop(); st.Close() })
 
-	created, err := acct.Create(ctx, "kim", password, []tip.Role{tip.RoleAnalyst}, nil)
+	created, err := acct.Create(ctx, "kim", password, []tip.Role{tip.RoleAnalyst}, nil, "")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -227,7 +227,7 @@ type deskUser struct{ name, totpSecret string }
 // offers receives every offer.
 func (inst *installation) addUser(t *testing.T, name string, roles ...tip.Role) deskUser {
 	t.Helper()
-	created, err := inst.accounts.Create(t.Context(), name, deskPassword, roles, nil)
+	created, err := inst.accounts.Create(t.Context(), name, deskPassword, roles, nil, "")
 	if err != nil {
 		t.Fatalf("create %s: %v", name, err)
 	}

@@ -35,8 +35,8 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) error {
 
 func (s *Store) insertUser(ctx context.Context, tx *sql.Tx, n NewUser) error {
 	u := n.User
-	_, err := s.exec(ctx, tx, `INSERT INTO users (id, name, password, public_key, wrapped_key, totp_sealed, totp_last_step, totp_enrolled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.Name, n.Password, u.PublicKey, n.WrappedKey, n.TOTPSealed, n.TOTPLastStep, boolInt(u.TOTPEnrolled), time.Now().Unix())
+	_, err := s.exec(ctx, tx, `INSERT INTO users (id, name, password, public_key, wrapped_key, totp_sealed, totp_last_step, totp_enrolled, email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Name, n.Password, u.PublicKey, n.WrappedKey, n.TOTPSealed, n.TOTPLastStep, boolInt(u.TOTPEnrolled), u.Email, time.Now().Unix())
 	if err != nil {
 		if isUniqueViolation(err) {
 			return tip.Errorf(tip.CodeConflict, "a user named %q already exists", u.Name)
@@ -69,7 +69,7 @@ type UserSecrets struct {
 	EnrolCodeExpires time.Time
 }
 
-const userColumns = `id, name, public_key, disabled, totp_enrolled, created_at, password, wrapped_key, totp_sealed, totp_last_step, enrol_code_hash, enrol_code_expires_at, last_login_hour`
+const userColumns = `id, name, public_key, disabled, totp_enrolled, created_at, password, wrapped_key, totp_sealed, totp_last_step, enrol_code_hash, enrol_code_expires_at, last_login_hour, email`
 
 func (s *Store) scanUser(ctx context.Context, row scanner) (tip.User, UserSecrets, error) {
 	var u tip.User
@@ -77,7 +77,7 @@ func (s *Store) scanUser(ctx context.Context, row scanner) (tip.User, UserSecret
 	var disabled, enrolled int
 	var created, enrolExpires, lastLogin int64
 	err := row.Scan(&u.ID, &u.Name, &u.PublicKey, &disabled, &enrolled, &created, &sec.Password, &sec.WrappedKey, &sec.TOTPSealed, &sec.TOTPLastStep,
-		&sec.EnrolCodeHash, &enrolExpires, &lastLogin)
+		&sec.EnrolCodeHash, &enrolExpires, &lastLogin, &u.Email)
 	sec.EnrolCodeExpires = time.Unix(enrolExpires, 0)
 	u.LastLogin = timeOrZero(lastLogin)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -233,6 +233,12 @@ const (
 	SessionDesk  = "desk"
 	SessionEnrol = "enrol"
 )
+
+// SetEmail sets where a user's notifications go ("" for none).
+func (s *Store) SetEmail(ctx context.Context, id, email string) error {
+	_, err := s.writeExec(ctx, `UPDATE users SET email = ? WHERE id = ?`, email, id)
+	return err
+}
 
 // SetPassword replaces a user's password record and their private key
 // wrapped under it: the same key, under a record made anew.

@@ -3,6 +3,7 @@ package tip
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
@@ -37,6 +38,7 @@ type User struct {
 	TOTPEnrolled bool
 	CreatedAt    time.Time
 	LastLogin    time.Time // to the hour; zero for never
+	Email        string    // where notifications go; "" for none
 }
 
 // Has reports whether the user holds role r.
@@ -55,6 +57,19 @@ func IsUserHolder(holder string) bool { return strings.HasPrefix(holder, userHol
 const userHolderPrefix = "user:"
 
 var userName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,62}$`)
+
+// ValidateEmail checks a notification address: empty (none), or one plain
+// address (name@domain, no display name, no list).
+func ValidateEmail(email string) error {
+	if email == "" {
+		return nil
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || len(email) > 254 {
+		return Errorf(CodeInvalid, "%q is not an email address such as kim@example.org", email)
+	}
+	return nil
+}
 
 // ValidateUser checks a new user's name and roles.
 func ValidateUser(name string, roles []Role) error {
