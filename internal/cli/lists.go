@@ -21,7 +21,9 @@ import (
 
 const listsUsage = `Usage:
   tipline lists --data DIR [--db DSN]                 sources, versions, dates and counts
-  tipline lists import --data DIR [--db DSN] PATH...  import list files (a folder of OFAC CSV files is one set)
+  tipline lists import --data DIR [--db DSN] [--force] PATH...
+                                                      import list files (a folder of OFAC CSV files is one set);
+                                                      an identical file is skipped, an older one refused without --force
   tipline lists download --data DIR [--db DSN] [--url SOURCE=URL]...
                                                       download and import from the official addresses
   tipline lists diff --data DIR [--db DSN] SOURCE [OLD NEW]
@@ -55,6 +57,7 @@ func runLists(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Usage = func() { fmt.Fprint(stderr, listsUsage) }
 	data := fs.String("data", "", "the data folder (required)")
 	dsn := fs.String("db", "", "PostgreSQL DSN; without it, SQLite in the data folder")
+	force := fs.Bool("force", false, "import: put the file in force even if it is older than the version in force")
 	urls := map[string]string{}
 	if sub == "download" {
 		fs.Func("url", "SOURCE=URL: where to download a source from (un, ofac, un-vessels)", func(v string) error {
@@ -96,7 +99,7 @@ func runLists(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			return usageError{withHint(errors.New("no files to import"), "tipline lists import --data DIR ../shared/data/lists/un/consolidated-2026-02-27.xml")}
 		}
 		for _, p := range fs.Args() {
-			if err := importPath(ctx, s, log, p, stdout, stderr); err != nil {
+			if err := importPath(ctx, s, log, p, *force, stdout, stderr); err != nil {
 				return err
 			}
 		}
@@ -150,7 +153,7 @@ func showVersions(ctx context.Context, s *store.Store, stdout io.Writer) error {
 // importPath parses one file or OFAC folder and stores it as a new version.
 // A file that fails to parse is refused before anything is written, so the
 // version in force stays in force.
-func importPath(ctx context.Context, s *store.Store, log *audit.Log, path string, stdout, stderr io.Writer) error {
+func importPath(ctx context.Context, s *store.Store, log *audit.Log, path string, force bool, stdout, stderr io.Writer) error {
 	format, err := listfmt.Detect(path)
 	if err != nil {
 		return withHint(fmt.Errorf("%s: %w", path, err), "give a UN consolidated XML, OFAC sdn.csv (or a folder of the OFAC CSV set), OFAC sdn.xml or the UN 1718 vessels list")
@@ -163,11 +166,25 @@ func importPath(ctx context.Context, s *store.Store, log *audit.Log, path string
 		}
 		return withHint(fmt.Errorf("failed to import %s: %w", path, err), hint)
 	}
-	v, err := s.ImportList(ctx, list, string(format), time.Now())
+	detail := fmt.Sprintf("imported %s sha256 %.16s", list.Source, list.SHA256)
+	if force {
+		detail += " (forced)"
+	}
+	// The version and its audit entry are stored together, or neither is.
+	audited, err := log.Attach(ctx, audit.Event{Actor: "cli", Action: "setting.list", Detail: detail})
 	if err != nil {
 		return err
 	}
-	if err := log.Record(ctx, audit.Event{Actor: "cli", Action: "setting.list", Detail: fmt.Sprintf("imported %s version %s sha256 %.16s", v.Source, v.ID, v.SHA256)}); err != nil {
+	v, err := s.ImportList(audited, list, string(format), time.Now(), force)
+	var older *store.OlderListError
+	switch {
+	case errors.Is(err, store.ErrListUnchanged):
+		fmt.Fprintf(stdout, "Unchanged: %s is the same file as %s version %s, in force since %s; nothing imported.\n",
+			path, v.Source, v.ID, v.ImportedAt.Format("2006-01-02 15:04"))
+		return nil
+	case errors.As(err, &older):
+		return withHint(err, "the list in force stays in force; if you really mean to go back to this one, import it again with --force")
+	case err != nil:
 		return err
 	}
 	c := v.Counts
@@ -273,7 +290,7 @@ func download(ctx context.Context, s *store.Store, log *audit.Log, urls map[stri
 		} else if err := fetch(ctx, client, u, path, stderr); err != nil {
 			return err
 		}
-		if err := importPath(ctx, s, log, path, stdout, stderr); err != nil {
+		if err := importPath(ctx, s, log, path, false, stdout, stderr); err != nil {
 			return err
 		}
 	}

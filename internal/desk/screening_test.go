@@ -75,7 +75,7 @@ func importList(t *testing.T, w *world) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.store.ImportList(context.Background(), l, string(listfmt.FormatUNVessels), time.Now()); err != nil {
+	if _, err := w.store.ImportList(context.Background(), l, string(listfmt.FormatUNVessels), time.Now(), false); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -33,7 +33,7 @@ func BenchmarkImport(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := s.ImportList(context.Background(), l, "", time.Now()); err != nil {
+			if _, err := s.ImportList(context.Background(), l, "", time.Now(), false); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -36,7 +36,7 @@ func TestScreenFindsStructuredFieldsAndMarksNewHits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ImportList(ctx, l, string(listfmt.FormatUNVessels), time.Now()); err != nil {
+		if _, err := s.ImportList(ctx, l, string(listfmt.FormatUNVessels), time.Now(), false); err != nil {
 			t.Fatal(err)
 		}
 		if changed, err := svc.Load(ctx); err != nil || !changed {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"time"
 
 	"tipline/internal/screen"
@@ -29,6 +30,30 @@ type ListVersion struct {
 	ImportedAt time.Time
 	Counts     map[screen.Kind]int
 	Current    bool
+	// MaxEntry is the highest numeric entry id: how an undated list's age
+	// is told (OFAC numbers entries as it designates them).
+	MaxEntry int64
+}
+
+// ErrListUnchanged is returned, with the version in force, for a file
+// identical to it: no new version is made and nothing is flagged.
+var ErrListUnchanged = errors.New("the same file as the version in force")
+
+// OlderListError refuses a list older than the one in force.
+type OlderListError struct {
+	Source       screen.Source
+	Given, Now   time.Time // publication dates, for dated lists
+	ByEntries    bool      // told by entry numbers: the list carries no date
+	GivenMax, In int64
+}
+
+func (e *OlderListError) Error() string {
+	if e.ByEntries {
+		return fmt.Sprintf("the %s list given is older than the one in force (its newest entry is number %d, the one in force has %d): not imported",
+			e.Source, e.GivenMax, e.In)
+	}
+	return fmt.Sprintf("the %s list of %s is older than the one in force (%s): not imported",
+		e.Source, e.Given.Format("2006-01-02"), e.Now.Format("2006-01-02"))
 }
 
 // ErrNoLists is returned by CurrentLists when no list has been imported.
@@ -38,7 +63,12 @@ var ErrNoLists = errors.New("no sanctions lists imported")
 // in one transaction: a reader sees either the old version or the new one.
 // The list is validated first, so a parser bug cannot replace a good list
 // with a broken one.
-func (s *Store) ImportList(ctx context.Context, l *screen.List, format string, now time.Time) (ListVersion, error) {
+//
+// A file identical to the version in force makes no new version
+// (ErrListUnchanged); a list older than it — by publication date, or, for a
+// list without one, by its highest entry number — is refused
+// (*OlderListError) unless force is set.
+func (s *Store) ImportList(ctx context.Context, l *screen.List, format string, now time.Time, force bool) (ListVersion, error) {
 	if err := l.Validate(); err != nil {
 		return ListVersion{}, fmt.Errorf("refusing the %s list: %w", l.Source, err)
 	}
@@ -49,17 +79,33 @@ func (s *Store) ImportList(ctx context.Context, l *screen.List, format string, n
 	v := ListVersion{
 		ID: tip.NewID(), Source: l.Source, Format: format, SHA256: l.SHA256,
 		Published: l.Published, Dated: !l.Published.IsZero(), ImportedAt: now.UTC().Truncate(time.Second),
-		Counts: l.Counts(), Current: true,
+		Counts: l.Counts(), Current: true, MaxEntry: maxEntryNumber(l),
 	}
 	if !v.Dated {
 		v.Published = v.ImportedAt
 	}
 	c := v.Counts
+	var unchanged ListVersion
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.exec(ctx, tx, `INSERT INTO list_versions (id, source, format, sha256, published_at, dated, imported_at, persons, orgs, vessels, wallets, entries)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		cur, err := scanVersion(tx.QueryRowContext(ctx, s.rebind(`SELECT `+versionColumns+` FROM list_versions v
+			JOIN list_current c ON c.version_id = v.id WHERE v.source = ?`), string(v.Source)))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("failed to read the version in force: %w", err)
+		case cur.SHA256 == v.SHA256:
+			unchanged = cur
+			return ErrListUnchanged
+		case force:
+		case v.Dated && cur.Dated && v.Published.Before(cur.Published):
+			return &OlderListError{Source: v.Source, Given: v.Published, Now: cur.Published}
+		case !v.Dated && !cur.Dated && cur.MaxEntry > 0 && v.MaxEntry < cur.MaxEntry:
+			return &OlderListError{Source: v.Source, ByEntries: true, GivenMax: v.MaxEntry, In: cur.MaxEntry}
+		}
+		if _, err := s.exec(ctx, tx, `INSERT INTO list_versions (id, source, format, sha256, published_at, dated, imported_at, persons, orgs, vessels, wallets, entries, max_entry)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			v.ID, string(v.Source), v.Format, v.SHA256, v.Published.Unix(), boolInt(v.Dated), v.ImportedAt.Unix(),
-			c[screen.KindPerson], c[screen.KindOrganization], c[screen.KindVessel], c[screen.KindWallet], blob); err != nil {
+			c[screen.KindPerson], c[screen.KindOrganization], c[screen.KindVessel], c[screen.KindWallet], blob, v.MaxEntry); err != nil {
 			return fmt.Errorf("failed to store the list version: %w", err)
 		}
 		if _, err := s.exec(ctx, tx, `INSERT INTO list_current (source, version_id) VALUES (?, ?)
@@ -68,21 +114,36 @@ func (s *Store) ImportList(ctx context.Context, l *screen.List, format string, n
 		}
 		return nil
 	})
+	if errors.Is(err, ErrListUnchanged) {
+		return unchanged, err
+	}
 	if err != nil {
 		return ListVersion{}, err
 	}
 	return v, nil
 }
 
+// maxEntryNumber is the highest entry id that is a number (OFAC's ent_num),
+// or 0 when none is.
+func maxEntryNumber(l *screen.List) int64 {
+	var top int64
+	for i := range l.Entries {
+		if n, err := strconv.ParseInt(l.Entries[i].ID, 10, 64); err == nil && n > top {
+			top = n
+		}
+	}
+	return top
+}
+
 const versionColumns = `v.id, v.source, v.format, v.sha256, v.published_at, v.dated, v.imported_at, v.persons, v.orgs, v.vessels, v.wallets,
-	CASE WHEN c.version_id IS NULL THEN 0 ELSE 1 END`
+	CASE WHEN c.version_id IS NULL THEN 0 ELSE 1 END, v.max_entry`
 
 func scanVersion(sc interface{ Scan(...any) error }, extra ...any) (ListVersion, error) {
 	var v ListVersion
 	var pub, imp int64
 	var dated, cur int
 	var p, o, vs, w int
-	dest := append([]any{&v.ID, &v.Source, &v.Format, &v.SHA256, &pub, &dated, &imp, &p, &o, &vs, &w, &cur}, extra...)
+	dest := append([]any{&v.ID, &v.Source, &v.Format, &v.SHA256, &pub, &dated, &imp, &p, &o, &vs, &w, &cur, &v.MaxEntry}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return v, err
 	}

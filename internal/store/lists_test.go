@@ -32,15 +32,15 @@ func TestListVersions(t *testing.T) {
 			t.Fatalf("CurrentLists on an empty store: %v, want ErrNoLists", err)
 		}
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-		v1, err := s.ImportList(ctx, old, "un-xml", now)
+		v1, err := s.ImportList(ctx, old, "un-xml", now, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		v2, err := s.ImportList(ctx, cur, "un-xml", now.Add(time.Hour))
+		v2, err := s.ImportList(ctx, cur, "un-xml", now.Add(time.Hour), false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ImportList(ctx, vessels, "un-vessels-html", now.Add(2*time.Hour)); err != nil {
+		if _, err := s.ImportList(ctx, vessels, "un-vessels-html", now.Add(2*time.Hour), false); err != nil {
 			t.Fatal(err)
 		}
 		lists, versions, err := s.CurrentLists(ctx)
@@ -82,7 +82,7 @@ func TestListVersions(t *testing.T) {
 func TestImportRefusesInvalidList(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
 		bad := &screen.List{Source: screen.SourceUN, Entries: []screen.Entry{{Source: screen.SourceUN, ID: "X"}}}
-		if _, err := s.ImportList(context.Background(), bad, "un-xml", time.Now()); err == nil {
+		if _, err := s.ImportList(context.Background(), bad, "un-xml", time.Now(), false); err == nil {
 			t.Fatal("an invalid list was stored")
 		}
 		if vs, _ := s.ListVersions(context.Background()); len(vs) != 0 {
