@@ -11,14 +11,18 @@ import (
 // report.
 const ShredWarning = 30 * 24 * time.Hour
 
-// Run shreds closed reports whose retention has run out, every hour, until
-// ctx ends. Nothing is shredded when Retention is zero.
+// Run shreds closed reports whose retention has run out, and deletes
+// expired sessions, every hour, until ctx ends. Nothing is shredded when
+// Retention is zero.
 func (s *Server) Run(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
 		if _, err := s.Shred(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			s.log.Error("retention: shredding failed", "err", err)
+		}
+		if err := s.store.SweepDeskSessions(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("sweeping expired desk sessions failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -69,15 +69,54 @@ func (b *blobFiles) open(id string) (*os.File, error) {
 	return f, nil
 }
 
-// remove deletes blob files; one already gone is no error.
+// remove deletes blob files, each overwritten first (see wipeHeader); one
+// already gone is no error.
 func (b *blobFiles) remove(ids ...string) error {
 	var errs []error
 	for _, id := range ids {
-		if err := os.Remove(b.path(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		err := wipeHeader(b.path(id))
+		if err == nil {
+			err = os.Remove(b.path(id))
+		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("failed to delete blob file: %w", err))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// wipeBytes is how much of a blob file is overwritten before it is
+// unlinked: the age header — the file key wrapped to the tip's key, under
+// 2 KiB for a hybrid post-quantum recipient — the payload nonce after it,
+// and the rest of the first 64 KiB payload chunk.
+const wipeBytes = 64 << 10
+
+// wipeHeader overwrites the start of a blob file with zeros, durably. A blob
+// file is ciphertext, and once the file key in its header is gone no key —
+// not the tip's, not one kept in an old backup of the database — opens the
+// rest: so the header is what is worth overwriting, at the cost of one small
+// write and an fsync, where overwriting a 1 GiB file would cost a gigabyte.
+// The fsync must come before the unlink: the kernel drops the unwritten
+// pages of a deleted file. On ext4 and XFS an overwrite lands on the same
+// blocks; on a copy-on-write file system (btrfs, ZFS), under snapshots, or
+// behind an SSD's wear levelling, the old blocks may survive: there, only
+// an encrypted volume keeps them unreadable.
+func wipeHeader(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	info, err := f.Stat()
+	if err == nil {
+		_, err = f.WriteAt(make([]byte, min(info.Size(), wipeBytes)), 0)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // sweepOrphans deletes blob files older than cutoff that no blobs row knows:

@@ -96,7 +96,7 @@ func (s *Store) Invitations(ctx context.Context) ([]Invitation, error) {
 
 // WithdrawInvitation deletes an invitation and any activation of it.
 func (s *Store) WithdrawInvitation(ctx context.Context, id string) error {
-	res, err := s.writeExec(ctx, `DELETE FROM invitations WHERE id = ?`, id)
+	res, err := s.forgetExec(ctx, `DELETE FROM invitations WHERE id = ?`, id)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func (s *Store) ActivationOf(ctx context.Context, id string) (Activation, Invita
 // invitation was withdrawn or activated meanwhile.
 func (s *Store) Activate(ctx context.Context, invitationID string, n NewUser, sessionID string, sessionKey []byte, expires time.Time) error {
 	defer s.offers.clear()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, `DELETE FROM invitations WHERE id = ?`, invitationID)
 		if err != nil {
 			return err

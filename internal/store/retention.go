@@ -22,16 +22,15 @@ func (s *Store) ShredDue(ctx context.Context, cutoff time.Time) ([]string, error
 }
 
 // ShredTip deletes a tip for good: its wrapped keys, its sealed content,
-// messages, notes and files. With SQLite's secure_delete on, the freed pages
-// are overwritten. Blob files are unlinked after the commit, not overwritten:
-// the tip's wrapped keys are gone by then, which is what shreds the tip, and
-// an overwrite is no promise on a journalling file system or an SSD. A crash
-// in between leaves files the sweeper deletes (sweepOrphanFiles). A backup
-// taken before the shred still holds the tip, with its wrapped keys:
-// shredding reaches backups only as they expire.
+// messages, notes and files, scrubbed off the database's files (see
+// forgetTx). Blob files go after the commit, their headers overwritten
+// first (see wipeHeader); a crash in between leaves files the sweeper
+// deletes the same way (sweepOrphanFiles). A backup taken before the shred
+// still holds the tip, with its wrapped keys: shredding reaches backups only
+// as they expire.
 func (s *Store) ShredTip(ctx context.Context, tipID string) error {
 	var files []string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.forgetTx(ctx, func(tx *sql.Tx) error {
 		if s.files != nil {
 			var err error
 			if files, err = s.fileBlobsOf(ctx, tx, tipID); err != nil {

@@ -29,14 +29,32 @@ func (s *Store) SourceSession(ctx context.Context, id string) (tipID string, wra
 	return tipID, wrappedKey, err
 }
 
-// DeleteSourceSession ends one session.
+// DeleteSourceSession ends one session, and scrubs its wrapped key off the
+// disk (see forgetTx).
 func (s *Store) DeleteSourceSession(ctx context.Context, id string) error {
-	_, err := s.writeExec(ctx, `DELETE FROM source_sessions WHERE id = ?`, id)
+	_, err := s.forgetExec(ctx, `DELETE FROM source_sessions WHERE id = ?`, id)
 	return err
 }
 
-// SweepSourceSessions deletes expired sessions.
+// SweepSourceSessions deletes expired sessions, off the disk too; it is
+// also when a scrub that could not finish is tried again.
 func (s *Store) SweepSourceSessions(ctx context.Context) error {
-	_, err := s.writeExec(ctx, `DELETE FROM source_sessions WHERE expires_at <= ?`, time.Now().Unix())
+	_, err := s.forgetExec(ctx, `DELETE FROM source_sessions WHERE expires_at <= ?`, time.Now().Unix())
 	return err
+}
+
+// SweepDeskSessions deletes what has expired of the desk's logins: sessions
+// (each holds its user's private key wrapped under the cookie's secret),
+// pending security-key logins and registrations, and invitations'
+// activations — off the disk too (see forgetTx).
+func (s *Store) SweepDeskSessions(ctx context.Context) error {
+	now := time.Now().Unix()
+	return s.forgetTx(ctx, func(tx *sql.Tx) error {
+		for _, table := range []string{"desk_sessions", "webauthn_logins", "webauthn_registrations", "activations"} {
+			if _, err := s.exec(ctx, tx, `DELETE FROM `+table+` WHERE expires_at <= ?`, now); err != nil {
+				return fmt.Errorf("failed to sweep expired %s: %w", table, err)
+			}
+		}
+		return nil
+	})
 }

@@ -39,6 +39,7 @@ type Store struct {
 	stmts    sync.Map // query -> *sql.Stmt, see queryRow
 	offers   offerCache
 	files    *blobFiles // SQLite: uploaded files as blob files in the data folder
+	scrubs   scrubber   // SQLite: takes deleted secrets off the disk, see forgetTx
 }
 
 // Open opens (and migrates) the database: PostgreSQL when dsn is set, else
@@ -78,13 +79,16 @@ func openSQLite(path string) (*Store, error) {
 	// WAL lets readers work while the one writer commits; synchronous=FULL
 	// fsyncs every commit, so a receipt shown is a tip that survives power
 	// loss; foreign keys keep chunks from outliving their blob; secure_delete
-	// overwrites deleted ciphertext, so shredded tips leave no pages behind.
-	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(30000)", "secure_delete(1)"} {
-		q.Add("_pragma", p)
+	// zeroes what a deletion frees, which the scrub after a deletion of
+	// secrets then copies over the old pages (see forgetTx).
+	dsn := func(busyTimeout string) string {
+		q := url.Values{}
+		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", busyTimeout, "secure_delete(1)"} {
+			q.Add("_pragma", p)
+		}
+		return "file:" + path + "?" + q.Encode()
 	}
-	dsn := "file:" + path + "?" + q.Encode()
-	read, err := sql.Open("sqlite", dsn)
+	read, err := sql.Open("sqlite", dsn("busy_timeout(30000)"))
 	if err != nil {
 		return nil, fmt.Errorf("failed to open %s: %w", path, err)
 	}
@@ -94,12 +98,21 @@ func openSQLite(path string) (*Store, error) {
 	// come every 32 MiB of WAL rather than every 4 MiB, so the pages every
 	// commit touches (index tails, interior nodes) are copied to the
 	// database once per checkpoint, not once per few commits.
-	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(8192)")
+	write, err := sql.Open("sqlite", dsn("busy_timeout(30000)")+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(8192)")
 	if err != nil {
 		read.Close()
 		return nil, fmt.Errorf("failed to open %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
+	// The scrubber's checkpoints run beside the writer, not on its one
+	// connection, and give up after a few milliseconds (see scrubber).
+	scrub, err := sql.Open("sqlite", dsn(scrubBusyTimeout))
+	if err != nil {
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("failed to open %s: %w", path, err)
+	}
+	scrub.SetMaxOpenConns(1)
 	// Keep every reader open: with database/sql's default of two idle
 	// connections, a busy source site closed and reopened connections (and
 	// re-ran the pragmas) on nearly every query.
@@ -108,9 +121,10 @@ func openSQLite(path string) (*Store, error) {
 	if err := write.Ping(); err != nil {
 		read.Close()
 		write.Close()
+		scrub.Close()
 		return nil, fmt.Errorf("failed to open %s: %w", path, err)
 	}
-	return &Store{read: read, write: write}, nil
+	return &Store{read: read, write: write, scrubs: scrubber{db: scrub}}, nil
 }
 
 func openPostgres(dsn string) (*Store, error) {
@@ -132,6 +146,9 @@ func (s *Store) Close() error {
 	err := s.read.Close()
 	if s.write != s.read {
 		err = errors.Join(err, s.write.Close())
+	}
+	if s.scrubs.db != nil {
+		err = errors.Join(err, s.scrubs.db.Close())
 	}
 	return err
 }

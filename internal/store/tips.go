@@ -258,9 +258,10 @@ func (s *Store) WrappedKey(ctx context.Context, tipID, holder string) ([]byte, e
 }
 
 // EndReceiptAccess ends, for good, what a receipt opens: its wrapped key, its
-// lookup id and its sessions go. The desk keeps the report.
+// lookup id and its sessions go, and off the disk too (see forgetTx). The
+// desk keeps the report.
 func (s *Store) EndReceiptAccess(ctx context.Context, tipID string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
 			`DELETE FROM tip_keys WHERE tip_id = ? AND holder = 'receipt'`,
 			`UPDATE tips SET receipt_lookup = NULL WHERE id = ?`,

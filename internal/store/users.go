@@ -144,9 +144,10 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID string, step int64) erro
 	return nil
 }
 
-// SetUserDisabled disables or enables a user; disabling ends their sessions.
+// SetUserDisabled disables or enables a user; disabling ends their sessions
+// (and scrubs their wrapped keys off the disk, see forgetTx).
 func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.exec(ctx, tx, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(disabled), id); err != nil {
 			return err
 		}
@@ -164,7 +165,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) e
 // they enrol again at their next login, with the enrolment code whose hash
 // is given.
 func (s *Store) ResetSecondFactor(ctx context.Context, id string, sealed []byte, enrolCodeHash string, expires time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, `UPDATE users SET totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0, enrol_code_hash = ?, enrol_code_expires_at = ? WHERE id = ?`,
 			sealed, enrolCodeHash, expires.Unix(), id)
 		if err != nil {
@@ -186,7 +187,7 @@ func (s *Store) ResetSecondFactor(ctx context.Context, id string, sealed []byte,
 // with them) and starts the desk session given, all at once: no session
 // started before the enrolment becomes a desk session.
 func (s *Store) CompleteEnrolment(ctx context.Context, userID, sessionID string, wrappedKey []byte, expires time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, `UPDATE users SET totp_enrolled = 1, enrol_code_hash = '', enrol_code_expires_at = 0 WHERE id = ? AND totp_enrolled = 0`, userID)
 		if err != nil {
 			return err
@@ -208,7 +209,7 @@ func (s *Store) CompleteEnrolment(ctx context.Context, userID, sessionID string,
 func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey string, wrappedKey, totpSealed []byte, enrolCodeHash string, enrolCodeExpires time.Time) error {
 	defer s.offers.clear()
 	holder := tip.HolderOf(id)
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []struct {
 			sql  string
 			args []any
@@ -241,9 +242,11 @@ func (s *Store) SetEmail(ctx context.Context, id, email string) error {
 }
 
 // SetPassword replaces a user's password record and their private key
-// wrapped under it: the same key, under a record made anew.
+// wrapped under it: the same key, under a record made anew. The key wrapped
+// under the old password is scrubbed off the disk (see forgetTx): that
+// password may be why it changed.
 func (s *Store) SetPassword(ctx context.Context, id, password string, wrappedKey []byte) error {
-	_, err := s.writeExec(ctx, `UPDATE users SET password = ?, wrapped_key = ? WHERE id = ?`, password, wrappedKey, id)
+	_, err := s.forgetExec(ctx, `UPDATE users SET password = ?, wrapped_key = ? WHERE id = ?`, password, wrappedKey, id)
 	return err
 }
 
@@ -276,13 +279,14 @@ func (s *Store) DeskSession(ctx context.Context, id, kind string) (userID string
 	return userID, wrappedKey, err
 }
 
-// EndDeskSessions ends one session, or every session of a user when id is "".
+// EndDeskSessions ends one session, or every session of a user when id is
+// "", and scrubs their wrapped keys off the disk (see forgetTx).
 func (s *Store) EndDeskSessions(ctx context.Context, userID, id string) error {
 	if id != "" {
-		_, err := s.writeExec(ctx, `DELETE FROM desk_sessions WHERE id = ?`, id)
+		_, err := s.forgetExec(ctx, `DELETE FROM desk_sessions WHERE id = ?`, id)
 		return err
 	}
-	_, err := s.writeExec(ctx, `DELETE FROM desk_sessions WHERE user_id = ?`, userID)
+	_, err := s.forgetExec(ctx, `DELETE FROM desk_sessions WHERE user_id = ?`, userID)
 	return err
 }
 
@@ -300,10 +304,11 @@ func (s *Store) grantTx(ctx context.Context, tx *sql.Tx, tipID, holder string, w
 }
 
 // RevokeHolder deletes every tip key wrapped to a holder, optionally only of
-// one offer's tips, and their subscription to new tips: access ends at once.
+// one offer's tips, and their subscription to new tips: access ends at once,
+// and the wrapped keys leave the disk (see forgetTx).
 func (s *Store) RevokeHolder(ctx context.Context, holder, offerID string) error {
 	defer s.offers.clear()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		if offerID == "" {
 			if _, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE holder = ?`, holder); err != nil {
 				return err

@@ -116,7 +116,7 @@ func (s *Store) UseWebAuthnCredential(ctx context.Context, id string, count uint
 // CreateWebAuthnLogin records a login whose password was right and whose
 // security key is yet to answer. Expired ones are swept on the way.
 func (s *Store) CreateWebAuthnLogin(ctx context.Context, id, userID string, wrappedKey []byte, expires time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.exec(ctx, tx, `DELETE FROM webauthn_logins WHERE expires_at <= ?`, time.Now().Unix()); err != nil {
 			return err
 		}
@@ -145,7 +145,7 @@ func (s *Store) SetWebAuthnLoginCeremony(ctx context.Context, id string, ceremon
 // EndWebAuthnLogin deletes a pending login. It fails if another request
 // ended it first, so one pending login becomes at most one session.
 func (s *Store) EndWebAuthnLogin(ctx context.Context, id string) error {
-	res, err := s.writeExec(ctx, `DELETE FROM webauthn_logins WHERE id = ?`, id)
+	res, err := s.forgetExec(ctx, `DELETE FROM webauthn_logins WHERE id = ?`, id)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (s *Store) EndWebAuthnLogin(ctx context.Context, id string) error {
 // SetWebAuthnRegistration stores the registration begun from a desk
 // session, replacing any earlier one. Expired ones are swept on the way.
 func (s *Store) SetWebAuthnRegistration(ctx context.Context, sessionID string, ceremony []byte, expires time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.exec(ctx, tx, `DELETE FROM webauthn_registrations WHERE session_id = ? OR expires_at <= ?`, sessionID, time.Now().Unix()); err != nil {
 			return err
 		}
@@ -171,7 +171,7 @@ func (s *Store) SetWebAuthnRegistration(ctx context.Context, sessionID string, c
 // from a desk session: a ceremony is finished at most once.
 func (s *Store) TakeWebAuthnRegistration(ctx context.Context, sessionID string) ([]byte, error) {
 	var ceremony []byte
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.forgetTx(ctx, func(tx *sql.Tx) error {
 		var expires int64
 		err := tx.QueryRowContext(ctx, s.rebind(`SELECT ceremony, expires_at FROM webauthn_registrations WHERE session_id = ?`), sessionID).Scan(&ceremony, &expires)
 		if errors.Is(err, sql.ErrNoRows) {
