@@ -157,8 +157,15 @@ func (s *Server) Handler() http.Handler {
 	return web.Recover(s.log, web.SecureHeaders(web.SourceCSP, s.cfg.Onion, web.CrossOrigin(mux)))
 }
 
+// withLang serves a page in a language. No page is ever cached: many repeat
+// what the source wrote (a form sent back with its problems, the status page),
+// and a cached copy would outlive the visit on a shared or seized computer.
+// Only the style sheet, under /static/, may be cached.
 func (s *Server) withLang(lang string, h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) { h(w, r, lang) }
+	return func(w http.ResponseWriter, r *http.Request) {
+		web.NoStore(w)
+		h(w, r, lang)
+	}
 }
 
 // page is what every source template gets.

@@ -13,7 +13,6 @@ import (
 
 // status shows the report of a logged-in source, or the receipt form.
 func (s *Server) status(w http.ResponseWriter, r *http.Request, lang string) {
-	web.NoStore(w)
 	t, key, _, err := s.session(r)
 	if err != nil {
 		s.renderLogin(w, http.StatusOK, lang, "")
@@ -23,7 +22,6 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request, lang string) {
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, status int, lang, problem string) {
-	web.NoStore(w)
 	s.pages.Render(w, status, "status_login", struct {
 		page
 		Problem string
@@ -88,7 +86,6 @@ func (s *Server) renderStatus(w http.ResponseWriter, ctx context.Context, lang s
 		s.fail(w, lang, err)
 		return
 	}
-	web.NoStore(w)
 	s.pages.Render(w, status, "status", struct {
 		page
 		State          tip.PublicState

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"tipline/internal/tip"
-	"tipline/internal/web"
 )
 
 // statusEnd ends the receipt's access for good, at the source's request.
@@ -24,7 +23,6 @@ func (s *Server) statusEnd(w http.ResponseWriter, r *http.Request, lang string) 
 		return
 	}
 	clearSession(w)
-	web.NoStore(w)
 	l := s.catalogs.For(lang)
 	s.pages.Render(w, http.StatusOK, "message", struct {
 		page

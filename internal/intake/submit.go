@@ -13,7 +13,6 @@ import (
 	"tipline/internal/store"
 	"tipline/internal/tip"
 	"tipline/internal/upload"
-	"tipline/internal/web"
 )
 
 // submit takes a report: streams its files into sealed staging, validates,
@@ -82,7 +81,6 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 	}
 	s.budget.added(stored)
 
-	web.NoStore(w)
 	s.renderConfirm(w, lang, rcpt.String(), files)
 }
 
