@@ -36,7 +36,7 @@ func openApp(ctx context.Context, dataDir, dsn string) (*app, error) {
 	}
 	st, err := store.Open(ctx, dataDir, dsn)
 	if err != nil {
-		return nil, err
+		return nil, schemaHint(err)
 	}
 	a := &app{keys: keys, store: st}
 	if a.audit, err = audit.New(st, keys.AuditKey); err != nil {

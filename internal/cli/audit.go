@@ -95,7 +95,7 @@ func verifyAudit(ctx context.Context, data, dsn, head string) (audit.Report, err
 	}
 	st, err := store.Open(ctx, data, dsn)
 	if err != nil {
-		return audit.Report{}, err
+		return audit.Report{}, schemaHint(err)
 	}
 	defer st.Close()
 	log, err := audit.New(st, keys.AuditKey)

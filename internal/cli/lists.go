@@ -121,7 +121,8 @@ func openInstalled(ctx context.Context, data, dsn string) (*store.Store, error) 
 	if _, err := install.Load(data); err != nil {
 		return nil, withHint(err, "create one first: tipline init --data "+data)
 	}
-	return store.Open(ctx, data, dsn)
+	st, err := store.Open(ctx, data, dsn)
+	return st, schemaHint(err)
 }
 
 func showVersions(ctx context.Context, s *store.Store, stdout io.Writer) error {

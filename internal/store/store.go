@@ -43,8 +43,23 @@ type Store struct {
 }
 
 // Open opens (and migrates) the database: PostgreSQL when dsn is set, else
-// SQLite in dataDir.
+// SQLite in dataDir. It refuses a database whose schema is newer than this
+// binary's (see SchemaNewerError).
 func Open(ctx context.Context, dataDir, dsn string) (*Store, error) {
+	s, err := OpenUnmigrated(dataDir, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenUnmigrated opens the database as it is, for commands that must not
+// change its schema: "tipline migrate --status", a backup.
+func OpenUnmigrated(dataDir, dsn string) (*Store, error) {
 	var s *Store
 	var err error
 	if dsn != "" {
@@ -58,10 +73,6 @@ func Open(ctx context.Context, dataDir, dsn string) (*Store, error) {
 		}
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -217,42 +228,72 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// migrate applies the embedded migrations not yet applied, each in its own
-// transaction.
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)`); err != nil {
-		return fmt.Errorf("failed to prepare migrations: %w", err)
-	}
-	versions, err := migrationVersions()
+const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)`
+
+// Migrate applies the embedded migrations not yet applied, each in its own
+// transaction, and returns them. It refuses a database that has migrations
+// this binary does not know (SchemaNewerError), and changes nothing then.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	status, err := s.SchemaStatus(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, version := range versions {
-		body, err := migrations.ReadFile("migrations/" + version + ".sql")
-		if err != nil {
-			return err
-		}
-		ddl := string(body)
-		if s.postgres {
-			ddl = strings.ReplaceAll(ddl, " BLOB ", " BYTEA ")
-		}
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			var done int
-			if err := tx.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&done); err != nil {
-				return err
-			}
-			if done > 0 {
-				return nil
-			}
-			if _, err := tx.ExecContext(ctx, ddl); err != nil {
-				return fmt.Errorf("migration %s: %w", version, err)
-			}
-			_, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO schema_migrations (version) VALUES (?)`), version)
+	if err := status.newer(); err != nil {
+		return nil, err
+	}
+	if _, err := s.write.ExecContext(ctx, createMigrationsTable); err != nil {
+		return nil, fmt.Errorf("failed to prepare migrations: %w", err)
+	}
+	var applied []string
+	for _, version := range status.Pending {
+		ran := false
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			ran, err = s.applyMigration(ctx, tx, version)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("failed to migrate the database: %w", err)
+			return applied, fmt.Errorf("failed to migrate the database: %w", err)
+		}
+		if ran {
+			applied = append(applied, version)
 		}
 	}
-	return nil
+	return applied, nil
+}
+
+// applyMigration applies one migration inside tx, unless another process
+// already has (false).
+func (s *Store) applyMigration(ctx context.Context, tx *sql.Tx, version string) (bool, error) {
+	ddl, err := s.migrationDDL(version)
+	if err != nil {
+		return false, err
+	}
+	var done int
+	if err := tx.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&done); err != nil {
+		return false, err
+	}
+	if done > 0 {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, ddl); err != nil {
+		return false, fmt.Errorf("migration %s: %w", version, err)
+	}
+	if _, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO schema_migrations (version) VALUES (?)`), version); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// migrationDDL returns a migration's statements in this database's dialect.
+func (s *Store) migrationDDL(version string) (string, error) {
+	body, err := migrations.ReadFile("migrations/" + version + ".sql")
+	if err != nil {
+		return "", err
+	}
+	ddl := string(body)
+	if s.postgres {
+		ddl = strings.ReplaceAll(ddl, " BLOB ", " BYTEA ")
+	}
+	return ddl, nil
 }
