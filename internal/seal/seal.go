@@ -9,7 +9,8 @@
 //
 // The key hierarchy of DESIGN.md is built from three operations:
 //
-//   - [Seal] / [Open] stream content to and from a recipient;
+//   - [Seal] / [Open] stream content to and from a recipient ([SealTo]: to
+//     several, as a backup is);
 //   - [Wrap] / [Unwrap] seal one key to another holder's recipient;
 //   - [WrapToSecret] / [UnwrapWithSecret] seal a key under a high-entropy
 //     secret (a receipt, a session secret, a password hash), so any secret
@@ -215,6 +216,25 @@ func (r Recipient) PostQuantum() bool {
 // The caller must Close it to write the final chunk.
 func Seal(dst io.Writer, to Recipient) (io.WriteCloser, error) {
 	w, err := age.Encrypt(dst, to.r)
+	if err != nil {
+		return nil, fmt.Errorf("failed to start sealing: %w", err)
+	}
+	return w, nil
+}
+
+// SealTo is [Seal] to several recipients, any one of which opens the result:
+// a backup sealed to the installation's recovery recipient and to others. All
+// of them must be post-quantum, or all classic: a classic one would leave
+// the whole file open to a future quantum computer, and age refuses the mix.
+func SealTo(dst io.Writer, to ...Recipient) (io.WriteCloser, error) {
+	if len(to) == 0 {
+		return nil, errors.New("failed to start sealing: no recipient")
+	}
+	rs := make([]age.Recipient, len(to))
+	for i, r := range to {
+		rs[i] = r.r
+	}
+	w, err := age.Encrypt(dst, rs...)
 	if err != nil {
 		return nil, fmt.Errorf("failed to start sealing: %w", err)
 	}

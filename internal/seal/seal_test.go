@@ -239,3 +239,45 @@ func TestSealToSecretOpensOnlyWithTheSameSecretAndPurpose(t *testing.T) {
 		t.Fatalf("another secret: want ErrCannotOpen, got %v", err)
 	}
 }
+
+// What SealTo seals opens with each of its recipients' keys and no other;
+// classic and post-quantum recipients are not mixed.
+func TestSealToSeveralRecipients(t *testing.T) {
+	a, _ := seal.NewKey()
+	b, _ := seal.NewKey()
+	other, _ := seal.NewKey()
+	var buf bytes.Buffer
+	w, err := seal.SealTo(&buf, a.Recipient(), b.Recipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := bytes.Repeat([]byte("backup "), 200_000)
+	w.Write(plain)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []*seal.Key{a, b} {
+		r, err := seal.Open(bytes.NewReader(buf.Bytes()), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || !bytes.Equal(got, plain) {
+			t.Fatalf("a recipient's key does not open it whole: %v", err)
+		}
+	}
+	if _, err := seal.Open(bytes.NewReader(buf.Bytes()), other); !errors.Is(err, seal.ErrCannotOpen) {
+		t.Fatalf("another key: %v", err)
+	}
+
+	classic, err := seal.ParseRecipient("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seal.SealTo(io.Discard, a.Recipient(), classic); err == nil || !strings.Contains(err.Error(), "post-quantum") {
+		t.Fatalf("a classic recipient mixed with a post-quantum one: %v", err)
+	}
+	if _, err := seal.SealTo(io.Discard); err == nil {
+		t.Fatal("sealed to nobody")
+	}
+}
