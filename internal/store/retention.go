@@ -37,14 +37,8 @@ func (s *Store) ShredTip(ctx context.Context, tipID string) error {
 				return fmt.Errorf("failed to shred tip: %w", err)
 			}
 		}
-		for _, q := range []string{
-			`DELETE FROM tip_keys WHERE tip_id = ?`,
-			`DELETE FROM tips WHERE id = ?`, // cascades to messages, notes, labels, tokens, sessions
-			`DELETE FROM blobs WHERE tip_id = ?`,
-		} {
-			if _, err := s.exec(ctx, tx, q, tipID); err != nil {
-				return fmt.Errorf("failed to shred tip: %w", err)
-			}
+		if err := s.shredRows(ctx, tx, tipID); err != nil {
+			return fmt.Errorf("failed to shred tip: %w", err)
 		}
 		return nil
 	})
@@ -52,6 +46,20 @@ func (s *Store) ShredTip(ctx context.Context, tipID string) error {
 		return err
 	}
 	return s.files.remove(files...)
+}
+
+// shredRows deletes a tip's rows inside tx (its blob files are the caller's).
+func (s *Store) shredRows(ctx context.Context, tx *sql.Tx, tipID string) error {
+	for _, q := range []string{
+		`DELETE FROM tip_keys WHERE tip_id = ?`,
+		`DELETE FROM tips WHERE id = ?`, // cascades to messages, notes, labels, tokens, sessions
+		`DELETE FROM blobs WHERE tip_id = ?`,
+	} {
+		if _, err := s.exec(ctx, tx, q, tipID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fileBlobsOf lists the ids of a tip's blob files.

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"tipline/internal/audit"
+	"tipline/internal/backup"
+	"tipline/internal/install"
+	"tipline/internal/seal"
+)
+
+func init() {
+	register(command{name: "backup", order: 11, run: runBackup, usage: "" +
+		"  tipline backup --data DIR [--db DSN] --to FILE [--recipient AGE_RECIPIENT]...\n" +
+		"                         write the whole installation, online, to one file sealed to the recovery key"})
+}
+
+func runBackup(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("backup", stderr)
+	data := fs.String("data", "", "the data folder, with the key file (required)")
+	dsn := fs.String("db", "", "PostgreSQL DSN; without it, SQLite in the data folder")
+	to := fs.String("to", "", "the backup file to create; never overwritten (required)")
+	var more repeated
+	fs.Var(&more, "recipient", "another age public key that may open the backup, besides the installation's recovery key (repeatable)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	if *data == "" || *to == "" {
+		return usageError{withHint(errors.New("--data and --to are required"), "tipline backup --data ./tipline-data --to /backups/tipline-$(date +%F).age")}
+	}
+	keys, err := install.Load(*data)
+	if err != nil {
+		return withHint(err, "--data must be the installation's data folder")
+	}
+	recovery, err := keys.Recovery()
+	if err != nil {
+		return err
+	}
+	recipients := []seal.Recipient{recovery}
+	for _, s := range more {
+		r, err := seal.ParseRecipient(s)
+		if err != nil {
+			return usageError{withHint(fmt.Errorf("--recipient %q: %w", s, err), "give an age public key (age1pq1... or age1...)")}
+		}
+		if r.PostQuantum() != recovery.PostQuantum() {
+			return usageError{withHint(fmt.Errorf("--recipient %s is %s, the installation's recovery key is not", s, kindOfKey(r)),
+				"give keys of the recovery key's kind: a classic one would leave the backup open to a future quantum computer")}
+		}
+		recipients = append(recipients, r)
+	}
+	st, err := openExisting(*data, *dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx := context.Background()
+	log, err := audit.New(st, keys.AuditKey)
+	if err != nil {
+		return err
+	}
+	// Recorded first, so that the backup holds the entry of its own making.
+	if err := log.Record(ctx, audit.Event{Actor: "cli", Action: "backup", Detail: "to " + *to}); err != nil {
+		return schemaHint(err)
+	}
+	f, err := os.OpenFile(*to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return withHint(fmt.Errorf("failed to create the backup file: %w", err), "name a new file: a backup never overwrites one")
+	}
+	sum, err := backup.Write(ctx, f, backup.Source{Store: st, DataDir: *data}, recipients...)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(*to)
+		return withHint(err, "nothing was kept of the backup file; the installation is unchanged")
+	}
+	info, _ := os.Stat(*to)
+	fmt.Fprintf(stdout, "Backup written to %s (%s), sealed to %d recipient(s).\n", *to, byteSize(info.Size()), len(recipients))
+	printSummary(stdout, sum)
+	fmt.Fprintf(stdout, "Keep the audit head away from the server: after a restore,\n"+
+		"  tipline audit verify --data DIR --head %s\nproves the log came back whole.\n", sum.Audit.Head)
+	return nil
+}
+
+func kindOfKey(r seal.Recipient) string {
+	if r.PostQuantum() {
+		return "post-quantum"
+	}
+	return "classic"
+}
+
+func printSummary(w io.Writer, s backup.Summary) {
+	fmt.Fprintf(w, "  schema:       %s (made on %s, %s)\n", s.Schema, s.Database, s.Created.Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(w, "  reports:      %d\n", s.Reports)
+	fmt.Fprintf(w, "  users:        %d\n", s.Users)
+	fmt.Fprintf(w, "  sealed data:  %d blobs, %s (reports, files, messages, notes)\n", s.Blobs, byteSize(s.Sealed))
+	if s.BlobFiles > 0 || s.Database == "sqlite" {
+		fmt.Fprintf(w, "  blob files:   %d\n", s.BlobFiles)
+	}
+	if len(s.ShreddedTips) > 0 {
+		fmt.Fprintf(w, "  shredded while the backup ran, and left out: %d reports\n", len(s.ShreddedTips))
+	}
+	fmt.Fprintf(w, "  audit log:    %d entries, head %s\n", s.Audit.Entries, s.Audit.Head)
+}
+
+func byteSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
