@@ -109,4 +109,6 @@ func (h *hashing) part(name string) Part {
 	return Part{Name: name, Bytes: h.n, SHA256: hex.EncodeToString(h.h.Sum(nil))}
 }
 
-func tablePart(table string, n int) string { return fmt.Sprintf("%s%s/%06d.jsonl", tablePrefix, table, n) }
+func tablePart(table string, n int) string {
+	return fmt.Sprintf("%s%s/%06d.jsonl", tablePrefix, table, n)
+}
