@@ -2,7 +2,6 @@ package intake
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -12,27 +11,41 @@ import (
 // however many connections a guesser opens. A correct receipt never passes
 // through the gate, so no flood of wrong guesses can lock its owner out.
 // Nothing about the guesser is stored.
+//
+// A turn is taken only at the front of the queue, and a request that ends
+// (its client gave up) while queued or waiting leaves without spending one:
+// abandoned guesses cost the guesser their place, not the next source.
 type guessGate struct {
 	interval, delay time.Duration
 
-	mu   sync.Mutex
+	// turn is held by the one answer at the front; next, guarded by it, is
+	// when the next answer may leave.
+	turn chan struct{}
 	next time.Time
 }
 
-// wait holds a wrong answer until its turn.
+func newGuessGate(interval, delay time.Duration) *guessGate {
+	return &guessGate{interval: interval, delay: delay, turn: make(chan struct{}, 1)}
+}
+
+// wait holds a wrong answer until its turn, or until ctx ends.
 func (g *guessGate) wait(ctx context.Context) {
-	g.mu.Lock()
-	now := time.Now()
-	slot := now.Add(g.delay)
+	arrived := time.Now()
+	select {
+	case g.turn <- struct{}{}:
+	case <-ctx.Done():
+		return
+	}
+	defer func() { <-g.turn }()
+	slot := arrived.Add(g.delay)
 	if g.next.After(slot) {
 		slot = g.next
 	}
-	g.next = slot.Add(g.interval)
-	g.mu.Unlock()
 	t := time.NewTimer(time.Until(slot))
 	defer t.Stop()
 	select {
 	case <-t.C:
+		g.next = slot.Add(g.interval)
 	case <-ctx.Done():
 	}
 }

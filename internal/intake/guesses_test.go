@@ -1,7 +1,9 @@
 package intake_test
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -50,5 +52,39 @@ func TestWrongReceiptsAreSlowedWithoutLockingOutTheRightOne(t *testing.T) {
 	// Ten wrong answers, one per 100 ms whatever the concurrency.
 	if elapsed := time.Since(start); elapsed < (guesses-1)*100*time.Millisecond {
 		t.Fatalf("%d concurrent wrong guesses were all answered in %v: not slowed", guesses, elapsed)
+	}
+}
+
+// A guess whose sender gave up gives its turn back: a flood of abandoned
+// wrong guesses must not make the next source who mistypes a receipt wait
+// for every one of them.
+func TestAbandonedGuessesGiveTheirTurnBack(t *testing.T) {
+	const interval = 100 * time.Millisecond
+	s := newSite(t, storetest.Backends(t)[0], siteOptions{guessInterval: interval})
+	const abandoned = 40 // 4 s of turns, had they kept them
+	var wg sync.WaitGroup
+	for range abandoned {
+		wg.Go(func() {
+			wrong, _ := receipt.New(receipt.Words)
+			ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, "POST", s.url+"/status", strings.NewReader("receipt="+url.QueryEscape(wrong.String())))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	time.Sleep(interval) // the server sees the connections close
+
+	wrong, _ := receipt.New(receipt.Words)
+	start := time.Now()
+	resp, page := s.client(t).postForm("/status", map[string]string{"receipt": wrong.String()})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "No report was found") {
+		t.Fatalf("a wrong receipt should get a clear message, got %d", resp.StatusCode)
+	}
+	if waited := time.Since(start); waited > 10*interval {
+		t.Fatalf("a mistyped receipt waited %v behind %d abandoned guesses", waited.Round(time.Millisecond), abandoned)
 	}
 }

@@ -97,7 +97,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, store: cfg.Store, recovery: recovery, index: index, pages: pages, catalogs: catalogs, log: cfg.Logger,
 		committer: newCommitter(cfg.Store),
-		guesses:   &guessGate{interval: cfg.FailedReceiptInterval, delay: cfg.FailedReceiptDelay},
+		guesses:   newGuessGate(cfg.FailedReceiptInterval, cfg.FailedReceiptDelay),
 		budget:    &budget{perMinute: cfg.SubmissionsPerMinute, quota: cfg.StorageQuotaBytes, store: cfg.Store},
 	}
 	if s.confirm, err = s.prepareConfirmPages(); err != nil {
