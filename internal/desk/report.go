@@ -27,9 +27,11 @@ type reportPage struct {
 	Analysts  []tip.User
 	Screening *screening.Outcome
 	Actors    map[string]string // audit actor -> a name to show
+	Draft     string            // the message form's text: empty on this page
 }
 
 type messageView struct {
+	ID     string
 	Author string
 	When   time.Time
 	Body   tip.MessageBody
@@ -126,7 +128,7 @@ func (s *Server) openReport(ctx context.Context, key *seal.Key, p *reportPage) e
 		return err
 	}
 	for _, m := range msgs {
-		v := messageView{Author: string(m.Author), When: m.CreatedAt}
+		v := messageView{ID: m.ID, Author: string(m.Author), When: m.CreatedAt}
 		if err := s.openBlobJSON(ctx, p.Tip.ID, m.BodyBlob, key, &v.Body); err != nil {
 			return err
 		}

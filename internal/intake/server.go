@@ -147,6 +147,7 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("GET "+p+"/status", s.withLang(lang, s.status))
 		mux.HandleFunc("POST "+p+"/status", s.withLang(lang, s.statusLogin))
 		mux.HandleFunc("POST "+p+"/status/messages", s.withLang(lang, s.statusMessage))
+		mux.HandleFunc("GET "+p+"/status/files/{blob}", s.withLang(lang, s.statusFile))
 		mux.HandleFunc("POST "+p+"/status/end", s.withLang(lang, s.statusEnd))
 		mux.HandleFunc("POST "+p+"/status/logout", s.withLang(lang, s.statusLogout))
 	}

@@ -35,7 +35,9 @@ type messageView struct {
 	Files  []fileView
 }
 
-type fileView struct{ Name, Size string }
+// fileView is a file on a message; Blob is set for the desk's files, which
+// the source may download.
+type fileView struct{ Name, Size, Blob string }
 
 // renderStatus opens the report and its messages with the tip key and shows
 // them. Only public states are shown: never "referred".
@@ -70,7 +72,11 @@ func (s *Server) renderStatus(w http.ResponseWriter, ctx context.Context, lang s
 		}
 		v := messageView{Author: string(m.Author), When: m.CreatedAt.Format("2006-01-02 15:04 UTC"), Text: mb.Text}
 		for _, f := range mb.Files {
-			v.Files = append(v.Files, fileView{f.Name, humanBytes(f.Size)})
+			fv := fileView{Name: f.Name, Size: humanBytes(f.Size)}
+			if m.Author == tip.AuthorDesk {
+				fv.Blob = f.BlobID
+			}
+			v.Files = append(v.Files, fv)
 		}
 		views = append(views, v)
 	}
