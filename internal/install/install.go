@@ -3,9 +3,9 @@
 //
 // The key file holds the server-side secrets that are not content keys — the
 // blind-index key and the audit-signing key — and the public recovery
-// recipient. It lives beside the database, not in it, so that a database dump
-// or backup alone reveals neither secret. Keep it out of database backups and
-// back it up separately.
+// recipient. It lives beside the database, not in it, so that a copy of the
+// database alone reveals neither secret. "tipline backup" holds it, sealed
+// whole to the recovery recipient, whose holder can open every report anyway.
 package install
 
 import (
