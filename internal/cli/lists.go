@@ -99,7 +99,7 @@ func runLists(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			return usageError{withHint(errors.New("no files to import"), "tipline lists import --data DIR ../shared/data/lists/un/consolidated-2026-02-27.xml")}
 		}
 		for _, p := range fs.Args() {
-			if err := importPath(ctx, s, log, p, *force, stdout, stderr); err != nil {
+			if err := importPath(ctx, s, log, "cli", p, *force, stdout, stderr); err != nil {
 				return err
 			}
 		}
@@ -154,7 +154,7 @@ func showVersions(ctx context.Context, s *store.Store, stdout io.Writer) error {
 // importPath parses one file or OFAC folder and stores it as a new version.
 // A file that fails to parse is refused before anything is written, so the
 // version in force stays in force.
-func importPath(ctx context.Context, s *store.Store, log *audit.Log, path string, force bool, stdout, stderr io.Writer) error {
+func importPath(ctx context.Context, s *store.Store, log *audit.Log, actor, path string, force bool, stdout, stderr io.Writer) error {
 	format, err := listfmt.Detect(path)
 	if err != nil {
 		return withHint(fmt.Errorf("%s: %w", path, err), "give a UN consolidated XML, OFAC sdn.csv (or a folder of the OFAC CSV set), OFAC sdn.xml or the UN 1718 vessels list")
@@ -172,7 +172,7 @@ func importPath(ctx context.Context, s *store.Store, log *audit.Log, path string
 		detail += " (forced)"
 	}
 	// The version and its audit entry are stored together, or neither is.
-	audited, err := log.Attach(ctx, audit.Event{Actor: "cli", Action: "setting.list", Detail: detail})
+	audited, err := log.Attach(ctx, audit.Event{Actor: actor, Action: "setting.list", Detail: detail})
 	if err != nil {
 		return err
 	}
@@ -269,33 +269,45 @@ func download(ctx context.Context, s *store.Store, log *audit.Log, urls map[stri
 	}
 	defer os.RemoveAll(dir)
 	client := &http.Client{Timeout: 10 * time.Minute}
-	for _, src := range []string{"un", "ofac", "un-vessels"} {
+	for _, src := range listSources {
 		u, ok := urls[src]
 		if !ok {
 			continue
 		}
-		path := filepath.Join(dir, src)
-		if src == "ofac" {
-			if err := os.Mkdir(path, 0o700); err != nil {
-				return err
-			}
-			for i, name := range ofacSetFiles {
-				err := fetch(ctx, client, strings.TrimSuffix(u, "/")+"/"+name, filepath.Join(path, strings.ToLower(name)), stderr)
-				if err != nil && i == 0 {
-					return err // sdn.csv is the list; the others only complete it
-				}
-				if err != nil {
-					fmt.Fprintf(stderr, "warning: %v; importing the OFAC set without it\n", err)
-				}
-			}
-		} else if err := fetch(ctx, client, u, path, stderr); err != nil {
+		path, err := fetchSource(ctx, client, src, u, dir, stderr)
+		if err != nil {
 			return err
 		}
-		if err := importPath(ctx, s, log, path, false, stdout, stderr); err != nil {
+		if err := importPath(ctx, s, log, "cli", path, false, stdout, stderr); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// listSources are the sources Tipline downloads, in order.
+var listSources = []string{"un", "ofac", "un-vessels"}
+
+// fetchSource downloads one source into dir and returns the path to import:
+// a file, or for OFAC a folder of its set's files.
+func fetchSource(ctx context.Context, client *http.Client, src, u, dir string, stderr io.Writer) (string, error) {
+	path := filepath.Join(dir, src)
+	if src != "ofac" {
+		return path, fetch(ctx, client, u, path, stderr)
+	}
+	if err := os.Mkdir(path, 0o700); err != nil {
+		return "", err
+	}
+	for i, name := range ofacSetFiles {
+		err := fetch(ctx, client, strings.TrimSuffix(u, "/")+"/"+name, filepath.Join(path, strings.ToLower(name)), stderr)
+		if err != nil && i == 0 {
+			return "", err // sdn.csv is the list; the others only complete it
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "warning: %v; importing the OFAC set without it\n", err)
+		}
+	}
+	return path, nil
 }
 
 func fetch(ctx context.Context, client *http.Client, url, path string, stderr io.Writer) error {

@@ -51,6 +51,10 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	smtpURL := fs.String("smtp-url", "", "mail server for notifications: smtp://[user:pass@]host[:port][?starttls=required] or smtps://...")
 	smtpFrom := fs.String("smtp-from", "", "the notifications' sender address")
 	notifyEvery := fs.Duration("notify-every", 24*time.Hour, "how often each desk user with an email address is told whether something awaits them (1s or more)")
+	listsRefresh := fs.Duration("lists-refresh", 0, "download and import the sanctions lists on this cadence (1s or more; 0: off)")
+	listsURL := listURLs{}
+	fs.Var(listsURL, "lists-url", "SOURCE=URL: where to download a source from instead of its official address (un, ofac, un-vessels; repeatable)")
+	listsMaxAge := fs.Duration("lists-max-age", 7*24*time.Hour, "warn the analysts when a list in force is older than this")
 	metricsAddr := fs.String("metrics", "", "serve /healthz, /readyz and /metrics (Prometheus) on this address, apart from both sites (off by default)")
 	deskCert := fs.String("desk-cert", "", "serve the desk over TLS 1.3 with this certificate (PEM; with --desk-key)")
 	deskKey := fs.String("desk-key", "", "the private key of --desk-cert (PEM)")
@@ -80,6 +84,12 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	if onionKey != nil {
 		*onionAddr = onionKey.Address()
+	}
+	switch {
+	case *listsRefresh < 0 || (*listsRefresh > 0 && *listsRefresh < time.Second):
+		return usageError{withHint(fmt.Errorf("--lists-refresh %v is too short", *listsRefresh), "use 1s or more: daily (24h) suits the official lists")}
+	case *listsRefresh > 0 && *listsRefresh < time.Hour:
+		logger.Warn("lists are refreshed more often than hourly: fine for tests; the official lists change at most daily", "every", *listsRefresh)
 	}
 	var notifier *notify.Notifier
 	if *smtpURL != "" {
@@ -114,7 +124,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 
 	backOffice, err := desk.New(desk.Config{Store: a.store, Accounts: a.accounts, Audit: a.audit, Index: a.index, Logger: logger, Retention: *retain, Screening: screener,
-		WebAuthnOrigins: webauthnOrigins, WebAuthnRPID: *webauthnRPID, SecureCookies: httpsOrigin(webauthnOrigins)})
+		WebAuthnOrigins: webauthnOrigins, WebAuthnRPID: *webauthnRPID, SecureCookies: httpsOrigin(webauthnOrigins), ListsMaxAge: *listsMaxAge})
 	if err != nil {
 		return err
 	}
@@ -138,6 +148,9 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	if notifier != nil {
 		go notifier.Run(runCtx)
+	}
+	if *listsRefresh > 0 {
+		go refreshLists(runCtx, a, listsURL, *listsRefresh, logger)
 	}
 	logStart(ctx, logger, a, "http://"+publicLn.Addr().String(), deskScheme+"://"+deskLn.Addr().String(), *onionAddr)
 	if onionKey != nil {

@@ -23,6 +23,9 @@ type queuePage struct {
 	Shred    map[string]string // tip id -> date it will be shredded, when soon
 	More     bool              // more matches than the queue counts
 	HasNext  bool
+	// ListWarnings say which sanctions lists are stale or failing to
+	// refresh: screening is only as good as the lists in force.
+	ListWarnings []string
 }
 
 // queue lists the reports the user can open, filtered and paginated.
@@ -65,7 +68,12 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	q.Del("page")
-	s.pages.Render(w, http.StatusOK, "queue", queuePage{
+	warnings, err := s.listWarnings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.pages.Render(w, http.StatusOK, "queue", queuePage{ListWarnings: warnings,
 		Session: sess, Filter: f, Tips: tips, Total: total, Page: f.Page,
 		Pages: max(1, (total+store.DefaultPageSize-1)/store.DefaultPageSize), Statuses: statuses, Offers: offers, Query: q.Encode(), Shred: shred, More: total > store.CountLimit,
 		HasNext: len(tips) == store.DefaultPageSize && (total > store.CountLimit || f.Page*store.DefaultPageSize < total),

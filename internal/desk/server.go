@@ -51,6 +51,9 @@ type Config struct {
 	// request: the desk is behind a proxy that terminates TLS (its origin
 	// is https). Over TLS they are Secure anyway.
 	SecureCookies bool
+	// ListsMaxAge is the age past which a list in force is warned about on
+	// the queue page; zero for a week.
+	ListsMaxAge time.Duration
 }
 
 // Server serves the desk.

@@ -49,6 +49,10 @@ var (
 		Help:    "Time to commit a batch of reports to the database (fsynced), in seconds.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 	})
+	ListRefreshes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "tipline_list_refreshes_total",
+		Help: "Automatic refreshes of the sanctions lists, by source and outcome: ok (imported or unchanged), failed (the last good version stays in force).",
+	}, []string{"source", "outcome"})
 	NotificationsSent = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "tipline_notifications_total",
 		Help: "Notification emails to desk users, by outcome: sent, failed.",
@@ -60,7 +64,7 @@ var (
 func ObserveCommit(start time.Time) { CommitSeconds.Observe(time.Since(start).Seconds()) }
 
 func init() {
-	Registry.MustRegister(Submissions, BytesReceived, SourceLogins, SourceMessages, DeskLogins, Throttled, CommitSeconds, NotificationsSent,
+	Registry.MustRegister(Submissions, BytesReceived, SourceLogins, SourceMessages, DeskLogins, Throttled, CommitSeconds, NotificationsSent, ListRefreshes,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	// Every outcome appears from the start, at zero, so that a rate or an
 	// alert on one works before the first event.
@@ -76,6 +80,11 @@ func init() {
 	}
 	for _, k := range []string{"desk_login", "receipt", "upload"} {
 		Throttled.WithLabelValues(k)
+	}
+	for _, src := range []string{"un", "ofac", "un-vessels"} {
+		for _, o := range []string{"ok", "failed"} {
+			ListRefreshes.WithLabelValues(src, o)
+		}
 	}
 	for _, o := range []string{"sent", "failed"} {
 		NotificationsSent.WithLabelValues(o)

@@ -101,7 +101,10 @@ func (s *Service) Load(ctx context.Context) (bool, error) {
 
 // Run loads the lists now and again every minute, until ctx ends.
 func (s *Service) Run(ctx context.Context) {
-	tick := time.NewTicker(time.Minute)
+	// Every few seconds: a list imported by another server or by "tipline
+	// lists import" is in force here, and its flagging done, within 10 s.
+	// Checking costs one small query when nothing changed.
+	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
 	for {
 		if _, err := s.Load(ctx); err != nil && ctx.Err() == nil {
