@@ -22,7 +22,10 @@ func Decode(t testing.TB, pngBytes []byte) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	// The page's code is a clean, upright, computer-drawn one: say so, and
+	// try hard, so that the decoder never misses a code an app would read.
+	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true, gozxing.DecodeHintType_TRY_HARDER: true}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
 	if err != nil {
 		t.Fatalf("QR code does not decode: %v", err)
 	}
