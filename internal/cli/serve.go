@@ -130,14 +130,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	servers := []*http.Server{newServer(metrics.SourceSite(src.Handler()), logger), newServer(metrics.Desk(backOffice.Handler()), logger)}
 	errs := make(chan error, 3)
-	go func() { errs <- servers[0].Serve(publicLn) }()
-	go func() { errs <- servers[1].Serve(deskLn) }()
-	runCtx, stopRun := context.WithCancel(context.Background())
-	defer stopRun()
-	go src.Run(runCtx)
-	go backOffice.Run(runCtx)
-	go screener.Run(runCtx)
-	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on %s://%s/\n", publicLn.Addr(), deskScheme, deskLn.Addr())
+	// The operator's listener first: once the sites answer, so does it.
 	if *metricsAddr != "" {
 		metricsServer, err := serveMetrics(*metricsAddr, *data, a, logger, errs)
 		if err != nil {
@@ -146,6 +139,14 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		servers = append(servers, metricsServer)
 		fmt.Fprintf(stdout, "Metrics on http://%s/metrics\n", metricsServer.Addr)
 	}
+	go func() { errs <- servers[0].Serve(publicLn) }()
+	go func() { errs <- servers[1].Serve(deskLn) }()
+	runCtx, stopRun := context.WithCancel(context.Background())
+	defer stopRun()
+	go src.Run(runCtx)
+	go backOffice.Run(runCtx)
+	go screener.Run(runCtx)
+	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on %s://%s/\n", publicLn.Addr(), deskScheme, deskLn.Addr())
 	if notifier != nil {
 		go notifier.Run(runCtx)
 	}
