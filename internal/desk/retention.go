@@ -43,10 +43,12 @@ func (s *Server) Shred(ctx context.Context, now time.Time) (int, error) {
 		return 0, err
 	}
 	for i, id := range due {
-		if err := s.audit.Record(ctx, auditEvent("system", "tip.shred", id, "retention "+s.cfg.Retention.String())); err != nil {
+		// The shredding and its audit entry commit together.
+		audited, err := s.audit.Attach(ctx, auditEvent("system", "tip.shred", id, "retention "+s.cfg.Retention.String()))
+		if err != nil {
 			return i, err
 		}
-		if err := s.store.ShredTip(ctx, id); err != nil {
+		if err := s.store.ShredTip(audited, id); err != nil {
 			return i, err
 		}
 	}
