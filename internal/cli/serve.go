@@ -42,8 +42,8 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	torControl := fs.String("tor-control", "", "Tor's control port (host:port or unix:/path): Tipline publishes its own onion service there")
 	torPasswordFile := fs.String("tor-control-password-file", "", "a file holding the control port's password, when Tor asks for one (cookie authentication needs none)")
 	maxUpload := fs.Int64("max-upload", intake.DefaultMaxBytes, "largest report with its files, in bytes")
-	perMinute := fs.Int("submissions-per-minute", 0, "budget of submissions per minute across all sources (0: off)")
-	quota := fs.Int64("storage-quota", 0, "stop taking submissions when this many sealed bytes are stored (0: off)")
+	perMinute := fs.Int("submissions-per-minute", 0, "budget of reports and source replies per minute across all sources; refused requests spend nothing (0: off)")
+	quota := fs.Int64("storage-quota", 0, "refuse a report or source reply that would take the sealed bytes stored past this (0: off)")
 	var webauthnOrigins repeated
 	fs.Var(&webauthnOrigins, "desk-origin", "the desk's origin as users' browsers see it (https://desk.example.org), enabling security keys (repeatable; without it they are off)")
 	fs.Var(&webauthnOrigins, "desk-webauthn-origin", "the same as --desk-origin")

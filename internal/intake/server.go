@@ -11,6 +11,7 @@ package intake
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -184,26 +185,32 @@ func (s *Server) page(lang string) page {
 // report content.
 func (s *Server) fail(w http.ResponseWriter, lang string, err error) {
 	l := s.catalogs.For(lang)
-	status, text := tip.HTTPStatus(err), l.T("error_internal")
-	switch tip.ErrorCode(err) {
-	case tip.CodeInvalid:
-		text = l.T("error_bad_form")
-	case tip.CodeNotFound:
-		text = l.T("error_not_found")
-	case tip.CodeTooLarge:
-		text = l.T("error_too_large", humanBytes(s.cfg.MaxBytes))
-	case tip.CodeUnavailable:
-		text = l.T("error_busy")
-	case tip.CodeUnauthorized:
-		text = l.T("session_ended")
-	case tip.CodeConflict, tip.CodeForbidden:
-		text = tip.ErrorMessage(err)
-	default:
-		s.log.Error("internal error on the source site", "err", err)
-	}
-	s.pages.Render(w, status, "message", struct {
+	s.pages.Render(w, tip.HTTPStatus(err), "message", struct {
 		page
 		Title, Text, Back string
 		Good              bool
-	}{s.page(lang), l.T("error_title"), text, "/", false})
+	}{s.page(lang), l.T("error_title"), s.explain(l, err), "/", false})
+}
+
+// explain says what went wrong, and what to do, in the source's language.
+func (s *Server) explain(l web.Localizer, err error) string {
+	if errors.Is(err, errQuotaFull) {
+		return l.T("error_storage_full")
+	}
+	switch tip.ErrorCode(err) {
+	case tip.CodeInvalid:
+		return l.T("error_bad_form")
+	case tip.CodeNotFound:
+		return l.T("error_not_found")
+	case tip.CodeTooLarge:
+		return l.T("error_too_large", humanBytes(s.cfg.MaxBytes))
+	case tip.CodeUnavailable:
+		return l.T("error_busy")
+	case tip.CodeUnauthorized:
+		return l.T("session_ended")
+	case tip.CodeConflict, tip.CodeForbidden:
+		return tip.ErrorMessage(err)
+	}
+	s.log.Error("internal error on the source site", "err", err)
+	return l.T("error_internal")
 }

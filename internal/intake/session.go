@@ -23,6 +23,11 @@ const (
 	sessionExpiryStep = 10 * time.Minute
 	idLen             = 16
 	secretLen         = 32
+	// sessionsPerReceipt is how many sessions one receipt may hold at once
+	// (a phone and a computer, and some to spare): each login is a row, and
+	// logging in over and over must not grow the database without bound.
+	// A new login ends the oldest beyond it.
+	sessionsPerReceipt = 8
 )
 
 func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, tipID string, key *seal.Key) error {
@@ -35,7 +40,11 @@ func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *htt
 	// The expiry is stored rounded up to the next ten minutes: to the
 	// second, it would date the source's visit in a seized database.
 	expires := time.Now().Add(sessionTTL).Truncate(sessionExpiryStep).Add(sessionExpiryStep)
-	if err := s.store.CreateSourceSession(ctx, sessionID(raw[:idLen]), tipID, wrapped, expires); err != nil {
+	id := sessionID(raw[:idLen])
+	if err := s.store.CreateSourceSession(ctx, id, tipID, wrapped, expires); err != nil {
+		return err
+	}
+	if err := s.store.KeepSourceSessions(ctx, tipID, id, sessionsPerReceipt); err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{

@@ -19,6 +19,10 @@ func (s *Server) statusMessage(w http.ResponseWriter, r *http.Request, lang stri
 		s.fail(w, lang, err)
 		return
 	}
+	if err := s.budget.admit(ctx, r.ContentLength); err != nil {
+		s.fail(w, lang, err)
+		return
+	}
 	up, err := upload.Read(w, r, s.store, key.Recipient(), s.cfg.MaxBytes)
 	if err != nil {
 		s.fail(w, lang, err)
@@ -53,9 +57,16 @@ func (s *Server) statusMessage(w http.ResponseWriter, r *http.Request, lang stri
 		return
 	}
 	m := &tip.Message{ID: tip.NewID(), TipID: t.ID, Author: tip.AuthorSource, CreatedAt: time.Now()}
-	if err := s.store.AddMessage(ctx, m, body, upload.BlobIDs(files)); err != nil {
+	spent, err := s.budget.spend(ctx, int64(len(body))+filesSize(files))
+	if err != nil {
 		s.fail(w, lang, err)
 		return
 	}
+	if err := s.store.AddMessage(ctx, m, body, upload.BlobIDs(files)); err != nil {
+		spent.refund()
+		s.fail(w, lang, err)
+		return
+	}
+	spent.kept()
 	http.Redirect(w, r, s.catalogs.For(lang).Path("/status"), http.StatusSeeOther)
 }

@@ -21,7 +21,7 @@ import (
 // the response body, never in a URL or a cookie.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 	ctx := r.Context()
-	if err := s.budget.allow(ctx); err != nil {
+	if err := s.budget.admit(ctx, r.ContentLength); err != nil {
 		s.fail(w, lang, err)
 		return
 	}
@@ -71,17 +71,28 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		s.fail(w, lang, err)
 		return
 	}
-	if err := s.committer.commit(ctx, newTip); err != nil {
+	spent, err := s.budget.spend(ctx, int64(len(newTip.Content))+filesSize(files))
+	if err != nil {
 		s.fail(w, lang, err)
 		return
 	}
-	stored := int64(len(newTip.Content))
-	for _, f := range files {
-		stored += f.Size
+	if err := s.committer.commit(ctx, newTip); err != nil {
+		spent.refund()
+		s.fail(w, lang, err)
+		return
 	}
-	s.budget.added(stored)
+	spent.kept()
 
 	s.renderConfirm(w, lang, rcpt.String(), files)
+}
+
+// filesSize is the sealed size of files.
+func filesSize(files []tip.File) int64 {
+	var n int64
+	for _, f := range files {
+		n += f.Size
+	}
+	return n
 }
 
 // sealTip seals the report to the tip key and wraps the key to the receipt,
