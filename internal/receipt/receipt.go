@@ -5,8 +5,8 @@
 // least 100 bits of entropy and is shown once. It comes in two forms, chosen by
 // the language of the page it is shown on:
 //
-//   - eight words from the EFF large word list (8 × log2(7776) ≈ 103.4 bits),
-//     for English;
+//   - eight words from the EFF large word list, 7,775 once hyphens are
+//     removed (8 × log2(7775) ≈ 103.4 bits), for English;
 //   - 32 digits in groups of four: 31 random digits (≈ 103.0 bits) and a check
 //     digit that catches nine typos in ten, for Korean, Chinese and Russian,
 //     where typing English words is a burden.

@@ -7,7 +7,9 @@ import (
 )
 
 // wordList is the EFF large word list with hyphens removed ("drop-down" is
-// "dropdown"), so that a source's hyphens and spaces never matter.
+// "dropdown"), so that a source's hyphens and spaces never matter. Two EFF
+// words become one that way ("yo-yo" and "yoyo"); the list keeps it once, so
+// that every word is drawn with the same chance: 7,775 words.
 type wordList struct {
 	words   []string
 	index   map[string]bool
@@ -25,6 +27,9 @@ var words = sync.OnceValue(func() *wordList {
 			x /= 6
 		}
 		w := lettersOnly(eff.WordAt(roll))
+		if l.index[w] {
+			continue
+		}
 		l.words = append(l.words, w)
 		l.index[w] = true
 		l.longest = max(l.longest, len(w))
