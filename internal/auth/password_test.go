@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"tipline/internal/testenv"
 )
 
 // cheap keeps tests fast; the defaults are exercised by the benchmark and
@@ -101,13 +103,11 @@ func TestPasswordKnownAnswer(t *testing.T) {
 // TestPasswordMatchesReferenceTool cross-checks our derivation against the
 // reference argon2 command, when it is installed, at several parameters.
 func TestPasswordMatchesReferenceTool(t *testing.T) {
-	if _, err := exec.LookPath("argon2"); err != nil {
-		t.Skip("argon2 reference tool not installed (apt-get install argon2); TestPasswordKnownAnswer still checks one vector")
-	}
+	argon2 := testenv.Need(t, "argon2")
 	h := NewHasher(cheap, 1)
 	for _, p := range []Params{{1, 64, 1}, {2, 256, 2}, {3, 1024, 4}} {
 		const password, salt = "비밀번호 and a passphrase", "tipline-salt-0123"
-		cmd := exec.Command("argon2", salt, "-id", "-l", "64", "-r",
+		cmd := exec.Command(argon2, salt, "-id", "-l", "64", "-r",
 			"-t", strconv.Itoa(int(p.Time)), "-k", strconv.Itoa(int(p.MemoryKiB)), "-p", strconv.Itoa(int(p.Threads)))
 		cmd.Stdin = strings.NewReader(password)
 		out, err := cmd.Output()

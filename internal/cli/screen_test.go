@@ -13,6 +13,7 @@ import (
 
 	"tipline/internal/cli"
 	"tipline/internal/screen"
+	"tipline/internal/testenv"
 )
 
 const lists = "../../../shared/data/lists/"
@@ -34,9 +35,7 @@ func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 // installation creates a data folder, with the given lists imported.
 func installation(t *testing.T, paths ...string) string {
 	t.Helper()
-	if _, err := os.Stat(lists); err != nil {
-		t.Skipf("list snapshots not available: %v", err)
-	}
+	testenv.NeedFile(t, lists)
 	data := filepath.Join(t.TempDir(), "data")
 	if code, _, errs := run(t, "", "init", "--data", data); code != 0 {
 		t.Fatalf("init: %s", errs)

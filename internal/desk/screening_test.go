@@ -2,13 +2,13 @@ package desk_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"tipline/internal/screen/listfmt"
 	"tipline/internal/store/storetest"
+	"tipline/internal/testenv"
 	"tipline/internal/tip"
 )
 
@@ -19,9 +19,7 @@ const vesselsList = "../../../shared/data/lists/un-1718-vessels/designated-vesse
 // was imported is flagged through the blind index as soon as the list
 // arrives, without being opened, and screened again when the analyst opens it.
 func TestReportsAreScreenedAtIntakeAndWhenListsChange(t *testing.T) {
-	if _, err := os.Stat(vesselsList); err != nil {
-		t.Skipf("list snapshots not available: %v", err)
-	}
+	testenv.NeedFile(t, vesselsList)
 	w := newWorld(t, storetest.Backends(t)[0])
 	kim := w.login(w.addUser("kim", tip.RoleAnalyst))
 	ctx := context.Background()

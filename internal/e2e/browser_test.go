@@ -25,6 +25,7 @@ import (
 	"tipline/internal/intake"
 	"tipline/internal/seal"
 	"tipline/internal/store"
+	"tipline/internal/testenv"
 	"tipline/internal/web"
 )
 
@@ -204,10 +205,7 @@ func startSourceSite(t *testing.T) string {
 func newPhoneBrowser(t *testing.T) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI must have Chromium: %v (apt-get install -y chromium)", err)
-		}
-		t.Skipf("skipping the browser test: %s is missing (apt-get install -y chromium)", chromiumPath)
+		testenv.SkipOrFail(t, "Debian's Chromium is not at %s (apt-get install chromium)", chromiumPath)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
 	t.Cleanup(cancel)

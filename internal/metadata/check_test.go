@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"tipline/internal/testenv"
 )
 
 // jpegMarkers lists the markers of a JPEG file up to its first SOS, with their payloads,
@@ -88,10 +90,7 @@ func pngChunkTypes(t testing.TB, b []byte) []string {
 // [System] pipe it reads from), or skips the test.
 func exiftoolFields(t *testing.T, b []byte) string {
 	t.Helper()
-	if _, err := exec.LookPath("exiftool"); err != nil {
-		t.Skip("exiftool not installed (apt-get install libimage-exiftool-perl); CI installs it")
-	}
-	cmd := exec.Command("exiftool", "-G1", "-a", "-s", "-")
+	cmd := exec.Command(testenv.Need(t, "exiftool"), "-G1", "-a", "-s", "-")
 	cmd.Stdin = bytes.NewReader(b)
 	out, err := cmd.Output()
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"tipline/internal/testenv"
 )
 
 // pdfcpuItems are what any PDF rewritten by pdfcpu says: its name and the time of writing.
@@ -74,10 +76,8 @@ func TestCleanPDF(t *testing.T) {
 
 // checkPDFTools asks pdfinfo and exiftool what they find in a cleaned PDF.
 func checkPDFTools(t *testing.T, out []byte) {
-	if _, err := exec.LookPath("pdfinfo"); err != nil {
-		t.Skip("pdfinfo not installed (apt-get install poppler-utils); CI installs it")
-	}
-	cmd := exec.Command("pdfinfo", "-meta", "-")
+	t.Helper()
+	cmd := exec.Command(testenv.Need(t, "pdfinfo"), "-meta", "-")
 	cmd.Stdin = bytes.NewReader(out)
 	info, err := cmd.CombinedOutput()
 	if err != nil {

@@ -82,6 +82,6 @@ func aliasIndex(t *testing.T, key, text string) int {
 			}
 		}
 	}
-	t.Skipf("%s has no alias %q in this snapshot", key, text)
+	t.Fatalf("%s has no alias %q in this snapshot", key, text)
 	return 0
 }

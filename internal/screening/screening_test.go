@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"testing"
 	"time"
 
@@ -14,15 +13,14 @@ import (
 	"tipline/internal/screening"
 	"tipline/internal/store"
 	"tipline/internal/store/storetest"
+	"tipline/internal/testenv"
 	"tipline/internal/tip"
 )
 
 const vessels = "../../../shared/data/lists/un-1718-vessels/designated-vessels-2020-06-04.html"
 
 func TestScreenFindsStructuredFieldsAndMarksNewHits(t *testing.T) {
-	if _, err := os.Stat(vessels); err != nil {
-		t.Skipf("list snapshots not available: %v", err)
-	}
+	testenv.NeedFile(t, vessels)
 	storetest.ForEach(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
 		bi, _ := blind.New(bytes.Repeat([]byte{1}, 32))

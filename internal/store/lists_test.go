@@ -11,13 +11,16 @@ import (
 	"tipline/internal/screen/listfmt"
 	"tipline/internal/store"
 	"tipline/internal/store/storetest"
+	"tipline/internal/testenv"
 )
 
 func parseSnapshot(t *testing.T, path string) *screen.List {
 	t.Helper()
-	l, err := listfmt.ParseFile("../../../shared/data/lists/" + path)
+	path = "../../../shared/data/lists/" + path
+	testenv.NeedFile(t, path)
+	l, err := listfmt.ParseFile(path)
 	if err != nil {
-		t.Skipf("snapshot not available: %v", err)
+		t.Fatal(err)
 	}
 	return l
 }

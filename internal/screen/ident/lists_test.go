@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"tipline/internal/testenv"
 )
 
 const listsDir = "../../../../shared/data/lists/"
@@ -29,10 +31,8 @@ var listAddressRE = regexp.MustCompile(`Digital Currency Address - ([A-Z0-9]+) (
 // records, or skips the test when the snapshot is absent.
 func readSDN(t *testing.T, name string) [][]string {
 	t.Helper()
+	testenv.NeedFile(t, listsDir+name)
 	f, err := os.Open(listsDir + name)
-	if os.IsNotExist(err) {
-		t.Skipf("list snapshot %s not present; skipping", name)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

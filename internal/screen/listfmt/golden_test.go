@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tipline/internal/screen"
+	"tipline/internal/testenv"
 )
 
 // The real snapshots live outside the module, beside it in ../shared (see
@@ -33,14 +34,15 @@ func snapshotDir(t testing.TB) string {
 		dir = parent
 	}
 	lists := filepath.Join(dir, "..", "shared", "data", "lists")
-	if _, err := os.Stat(lists); err != nil {
-		t.Skipf("real list snapshots not found at %s: %v (they sit beside the checkout, see DESIGN.md)", lists, err)
-	}
+	testenv.NeedFile(t, lists)
 	return lists
 }
 
 func snapshot(t testing.TB, rel string) string {
-	return filepath.Join(snapshotDir(t), filepath.FromSlash(rel))
+	t.Helper()
+	path := filepath.Join(snapshotDir(t), filepath.FromSlash(rel))
+	testenv.NeedFile(t, path)
+	return path
 }
 
 // Parsed snapshots are shared between tests: parsing is what the first test

@@ -5,15 +5,16 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"tipline/internal/testenv"
 )
 
 // TestUNOriginalScriptNames compares each Cyrillic NAME_ORIGINAL_SCRIPT on
 // the UN consolidated list with the entry's Latin name.
 func TestUNOriginalScriptNames(t *testing.T) {
-	data, err := os.ReadFile("../../../../shared/data/lists/un/consolidated-2026-02-27.xml")
-	if os.IsNotExist(err) {
-		t.Skip("UN list snapshot not present; skipping")
-	}
+	const un = "../../../../shared/data/lists/un/consolidated-2026-02-27.xml"
+	testenv.NeedFile(t, un)
+	data, err := os.ReadFile(un)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,12 @@ import (
 	"context"
 	"database/sql"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"tipline/internal/store"
+	"tipline/internal/testenv"
 	"tipline/internal/tip"
 )
 
@@ -30,11 +30,8 @@ var warnOnce sync.Once
 func Backends(t testing.TB) []Backend {
 	t.Helper()
 	out := []Backend{{Name: "sqlite", DataDir: t.TempDir()}}
-	base := os.Getenv("TIPLINE_TEST_POSTGRES")
+	base := testenv.Postgres(t)
 	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but TIPLINE_TEST_POSTGRES is not: CI must test PostgreSQL")
-		}
 		warnOnce.Do(func() {
 			t.Log("PostgreSQL tests skipped: TIPLINE_TEST_POSTGRES is not set (scripts/test sets it when PostgreSQL is installed)")
 		})
