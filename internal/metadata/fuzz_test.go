@@ -75,6 +75,9 @@ func FuzzCleanPDF(f *testing.F) {
 		if err != nil {
 			return // pdfcpu may write what it cannot read back; nothing leaks either way
 		}
+		if ctx, err := readPDF(bytes.NewReader(out.Bytes()), int64(out.Len())); err == nil {
+			checkInfoStandsAlone(t, ctx)
+		}
 		for _, it := range again.Items {
 			if !pdfcpuItems[it.Label] {
 				t.Fatalf("cleaned PDF still holds %s", it.Label)

@@ -47,13 +47,31 @@ func CleanPDF(dst io.Writer, src io.ReaderAt, size int64) (rep Report, err error
 	if err := s.run(); err != nil {
 		return s.rep, damaged("PDF", -1, "its objects could not be read")
 	}
-	if err := catch(func() error { return api.WriteContext(ctx, dst) }); err != nil {
-		if errors.Is(err, errPanic) {
-			return s.rep, damaged("PDF", -1, "it could not be rewritten")
+	out := &recordingWriter{w: dst}
+	if err := catch(func() error { return api.WriteContext(ctx, out) }); err != nil {
+		if out.err != nil {
+			return s.rep, fmt.Errorf("failed to write cleaned PDF: %w", out.err)
 		}
-		return s.rep, fmt.Errorf("failed to write cleaned PDF: %w", err)
+		// Not the writer's fault: pdfcpu cannot write the document it read (a catalog
+		// without a page tree, say), or it panicked.
+		return s.rep, damaged("PDF", -1, "it could not be rewritten")
 	}
 	return s.rep, nil
+}
+
+// recordingWriter keeps the first error of the writer it wraps, so that a failure to
+// write can be told from a document that cannot be written.
+type recordingWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (r *recordingWriter) Write(p []byte) (int, error) {
+	n, err := r.w.Write(p)
+	if err != nil && r.err == nil {
+		r.err = err
+	}
+	return n, err
 }
 
 // InspectPDF reports the metadata of the PDF in src, marking every item as kept, for a
@@ -142,6 +160,9 @@ func (s *pdfScan) run() error {
 			s.metadataEntry(root, "document XMP")
 		}
 		s.objects()
+		if s.remove {
+			s.dropDanglingReferences()
+		}
 		if s.ctx.ID != nil {
 			s.add(found{Other, "file identifier (can link this file to its original)", s.ctx.ID.String()})
 			if s.remove {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
 	"tipline/internal/testenv"
 )
@@ -140,3 +141,94 @@ func TestCleanPDFDamaged(t *testing.T) {
 		t.Errorf("got %v, want ErrTooLarge", err)
 	}
 }
+
+// A reference to an object the file does not hold means null. pdfcpu gives the objects it
+// adds when writing (the new information dictionary) the numbers of missing objects, so a
+// reference left dangling came out pointing at the information dictionary: as the
+// document's outline, a page's comments, or its page tree.
+func TestCleanPDFDropsReferencesToMissingObjects(t *testing.T) {
+	for name, missing := range map[string]struct{ catalog, page string }{
+		"outline":  {catalog: "/Outlines 4 0 R"},
+		"comments": {page: "/Annots [4 0 R 5 0 R]"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			in := []byte("%PDF-1.7\n" +
+				"1 0 obj\n<< /Type /Catalog /Pages 2 0 R " + missing.catalog + " >>\nendobj\n" +
+				"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n" +
+				"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] " + missing.page + " >>\nendobj\n" +
+				"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+			out, _ := cleanPDFBytes(t, in)
+			ctx, err := api.ReadContext(bytes.NewReader(out), model.NewDefaultConfiguration())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ctx.Info == nil {
+				t.Fatal("the cleaned PDF has no information dictionary")
+			}
+			checkInfoStandsAlone(t, ctx)
+			checkPDFTools(t, out)
+		})
+	}
+}
+
+// checkInfoStandsAlone fails the test when an object of the document refers to its
+// information dictionary, which only the trailer may.
+func checkInfoStandsAlone(t *testing.T, ctx *model.Context) {
+	t.Helper()
+	if ctx.Info == nil {
+		return
+	}
+	info := ctx.Info.ObjectNumber.Value()
+	for nr, e := range ctx.Table {
+		if e == nil || e.Free {
+			continue
+		}
+		for _, ref := range references(e.Object) {
+			if ref.ObjectNumber.Value() == info {
+				t.Errorf("object %d refers to the information dictionary (object %d): %v", nr, info, e.Object)
+			}
+		}
+	}
+}
+
+// references lists the indirect references held in o, at any depth.
+func references(o types.Object) []types.IndirectRef {
+	switch v := o.(type) {
+	case types.IndirectRef:
+		return []types.IndirectRef{v}
+	case types.Dict:
+		var out []types.IndirectRef
+		for _, x := range v {
+			out = append(out, references(x)...)
+		}
+		return out
+	case types.StreamDict:
+		return references(v.Dict)
+	case types.Array:
+		var out []types.IndirectRef
+		for _, x := range v {
+			out = append(out, references(x)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// A document pdfcpu cannot write is damaged; a writer that fails is not.
+func TestCleanPDFTellsDamageFromWriteFailure(t *testing.T) {
+	noPages := []byte("%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+	if _, err := CleanPDF(&bytes.Buffer{}, bytes.NewReader(noPages), int64(len(noPages))); !IsDamaged(err) {
+		t.Errorf("a catalog whose page tree is missing: got %v, want a DamagedError", err)
+	}
+	good := buildPDF(t, plainJPEG(t, 8, 8))
+	_, err := CleanPDF(failingWriter{}, bytes.NewReader(good), int64(len(good)))
+	if err == nil || IsDamaged(err) || !errors.Is(err, errDiskFull) {
+		t.Errorf("a failing writer: got %v, want its error, not a DamagedError", err)
+	}
+}
+
+var errDiskFull = errors.New("disk full")
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
