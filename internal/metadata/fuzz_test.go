@@ -3,8 +3,11 @@ package metadata
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
+	"io"
 	"testing"
+	"testing/iotest"
 	"unicode/utf8"
 )
 
@@ -102,6 +105,75 @@ func FuzzSniff(f *testing.F) {
 			t.Fatalf("%v falls under %d policies", got, n)
 		}
 	})
+}
+
+// FuzzCopyText checks that CopyText passes on exactly the files that are UTF-8 text
+// without control characters other than tab, line and page breaks, unchanged, however
+// the reads of the file fall across its runes.
+func FuzzCopyText(f *testing.F) {
+	for _, s := range []string{"plain text\r\n", "선박 이름: 천명 1\n", "Судно\tИМО 8712362", "a\x00b", "\xe2\x82", "\x7f", "x\xff"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		isText := utf8.Valid(in) && !bytes.ContainsFunc(in, func(r rune) bool {
+			return r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\f' || r == 0x7f
+		})
+		for _, r := range []io.Reader{bytes.NewReader(in), iotest.OneByteReader(bytes.NewReader(in)), iotest.HalfReader(bytes.NewReader(in))} {
+			var out bytes.Buffer
+			_, err := CopyText(&out, r)
+			if isText != (err == nil) {
+				t.Fatalf("text %v, CopyText error %v", isText, err)
+			}
+			if err == nil && !bytes.Equal(out.Bytes(), in) {
+				t.Fatalf("copied %q as %q", in, out.Bytes())
+			}
+			if err != nil && !errors.Is(err, ErrNotText) {
+				t.Fatalf("error %v is not ErrNotText", err)
+			}
+		}
+	})
+}
+
+// The parsers of the metadata blocks inside images and PDFs, fuzzed on their own: they
+// never fail, and every field they name is shown to the source, bounded (checkValues).
+
+func FuzzParseEXIF(f *testing.F) {
+	e := exifBlock(map[uint16]string{0x010F: "Apple", 0x0110: "iPhone", 0x013B: "Pak Yong-ho"})
+	f.Add(e[len("Exif\x00\x00"):])
+	f.Add(minimalEXIF(6)[len("Exif\x00\x00"):])
+	f.Add([]byte("MM\x00\x2a\x00\x00\x00\x08"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkFound(t, parseEXIF(b).items)
+	})
+}
+
+func FuzzParseXMP(f *testing.F) {
+	f.Add([]byte(testXMP))
+	f.Add([]byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description dc:creator="K"/></rdf:RDF></x:xmpmeta>`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkFound(t, parseXMP(b))
+	})
+}
+
+func FuzzParsePhotoshop(f *testing.F) {
+	f.Add([]byte("8BIM\x04\x04\x00\x00\x00\x00\x00\x08\x1c\x02\x50\x00\x03Kim"))
+	f.Add([]byte("8BIM\x04\x0c\x00\x00\x00\x00\x00\x04abcd"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkFound(t, parsePhotoshop(b))
+	})
+}
+
+// checkFound checks found items the way a report shows them.
+func checkFound(t *testing.T, items []found) {
+	t.Helper()
+	rep := Report{Type: JPEG}
+	for _, it := range items {
+		if it.label == "" {
+			t.Fatalf("an item without a label: %+v", it)
+		}
+		rep.add(it.cat, it.label, it.value, Removed)
+	}
+	checkValues(t, rep)
 }
 
 func boolCount(bs ...bool) int {

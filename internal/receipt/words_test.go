@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/sethvargo/go-diceware/diceware"
+	"golang.org/x/text/unicode/norm"
 )
 
 // asTyped is a word as Parse reads it whatever the source typed around its
@@ -57,4 +58,44 @@ func TestReceiptsCarryAtLeast100Bits(t *testing.T) {
 	if bits := randDigits * math.Log2(10); bits < 100 {
 		t.Errorf("digit receipts carry %.1f bits", bits)
 	}
+}
+
+// FuzzParseReadsAnySpacing types a receipt back the ways a source might — any
+// separators between the words (or none), any case — and checks that Parse
+// gives the receipt among its readings.
+func FuzzParseReadsAnySpacing(f *testing.F) {
+	f.Add([]byte("0123456789abcdef"), " ", uint8(0))
+	f.Add([]byte("\x00\x00\x00\x01\x00\x02\x00\x03\x00\x04\x00\x05\x00\x06\x00\x07"), "", uint8(0xff))
+	f.Add([]byte("yoyoyoyoyoyoyoyo"), " - ", uint8(0x0f))
+	f.Fuzz(func(t *testing.T, picks []byte, sep string, upper uint8) {
+		// A separator is spaces, punctuation and symbols, also once compatibility
+		// characters are folded as Parse folds them ("㋪" is a letter then), and
+		// holds no combining mark, which would make a letter of its word's last.
+		if len(picks) < 2*wordCount || strings.IndexFunc(norm.NFKC.String(sep), func(c rune) bool {
+			return !unicode.IsSpace(c) && !unicode.IsPunct(c) && !unicode.IsSymbol(c)
+		}) >= 0 {
+			return
+		}
+		list := words().words
+		picked := make([]string, wordCount)
+		typed := make([]string, wordCount)
+		for i := range picked {
+			picked[i] = list[(int(picks[2*i])<<8|int(picks[2*i+1]))%len(list)]
+			typed[i] = picked[i]
+			if upper&(1<<i) != 0 {
+				typed[i] = strings.ToUpper(typed[i])
+			}
+		}
+		want := fromWords(picked)
+		readings, err := Parse(strings.Join(typed, sep))
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", strings.Join(typed, sep), err)
+		}
+		for _, r := range readings {
+			if r.canonical == want.canonical {
+				return
+			}
+		}
+		t.Fatalf("Parse(%q) gave %d readings, none of them %q", strings.Join(typed, sep), len(readings), want.display)
+	})
 }

@@ -2,6 +2,7 @@ package ident
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -97,6 +98,92 @@ func FuzzParseMMSI(f *testing.F) {
 		_ = m.Kind().String() + m.Country()
 		if again, err := ParseMMSI(string(m)); err != nil || again != m {
 			t.Fatalf("%q → %q does not re-parse", s, m)
+		}
+	})
+}
+
+func FuzzParseCallSign(f *testing.F) {
+	for _, s := range []string{"HMAB3", "call sign: hm-ab 3", "Callsign 3E/HX8", "123", "ЖЖЖ", "", "call sign"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseCallSign(s)
+		if err != nil {
+			if !errors.Is(err, ErrNotCallSign) {
+				t.Fatalf("unexpected error kind: %v", err)
+			}
+			return
+		}
+		if len(c) < 3 || len(c) > 7 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" || strings.Trim(c, "0123456789") == "" {
+			t.Fatalf("%q → %q is not 3 to 7 capital letters and digits with a letter", s, c)
+		}
+		if again, err := ParseCallSign(c); err != nil || again != c {
+			t.Fatalf("%q → %q does not re-parse: %v", s, c, err)
+		}
+	})
+}
+
+func FuzzParseCompanyIMO(f *testing.F) {
+	for _, s := range []string{"Company IMO 5341436", "IMO 5341436 (registered owner)", "5341436", "IMO 8914934", "", "(company)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseCompanyIMO(s)
+		if err != nil {
+			if !errors.Is(err, ErrNotIMO) {
+				t.Fatalf("unexpected error kind: %v", err)
+			}
+			return
+		}
+		if len(n) != 7 || strings.Trim(string(n), "0123456789") != "" {
+			t.Fatalf("%q → %q is not seven digits", s, n)
+		}
+		if again, err := ParseCompanyIMO(string(n)); err != nil || again != n {
+			t.Fatalf("%q → %q does not re-parse: %v", s, n, err)
+		}
+	})
+}
+
+// A ship's MMSI is an MMSI.
+func FuzzParseShipMMSI(f *testing.F) {
+	for _, s := range []string{"MMSI 445112000", "MMSI: 273 456 789", "002734567", "970123456", "111123456"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseShipMMSI(s)
+		if err != nil {
+			if !errors.Is(err, ErrNotMMSI) && !errors.Is(err, ErrNotShipMMSI) {
+				t.Fatalf("unexpected error kind: %v", err)
+			}
+			return
+		}
+		if plain, err := ParseMMSI(s); err != nil || plain != m || m.Kind() != MMSIShip || m.Country() == "" {
+			t.Fatalf("%q → ship MMSI %q, but ParseMMSI gives %q, %v (kind %s, country %q)", s, m, plain, err, m.Kind(), m.Country())
+		}
+	})
+}
+
+func FuzzParseWalletAs(f *testing.F) {
+	for _, c := range [][2]string{
+		{"ETC", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"}, {"XBT", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"},
+		{"usdt", "TMStbg5fgb4uTV7fK1gEYF9hKAzP3siPsG"}, {"XMR", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"}, {"", ""},
+	} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, currency, s string) {
+		w, err := ParseWalletAs(currency, s)
+		if err != nil {
+			if !errors.Is(err, ErrNotWallet) && !errors.Is(err, ErrInvalidWallet) {
+				t.Fatalf("unexpected error kind: %v", err)
+			}
+			return
+		}
+		plain, err := ParseWallet(s)
+		if err != nil || plain.Address != w.Address {
+			t.Fatalf("%s %q → %q, but ParseWallet gives %q, %v", currency, s, w.Address, plain.Address, err)
+		}
+		if want := strings.ToUpper(strings.TrimSpace(currency)); w.Currency != want || !plain.Matches(want) {
+			t.Fatalf("%s %q: currency %q, want %q, one the address's form is used for", currency, s, w.Currency, want)
 		}
 	})
 }

@@ -94,22 +94,47 @@ func FuzzParseUNVessels(f *testing.F) {
 	})
 }
 
-// FuzzParseOFACCSV fuzzes sdn.csv together with alt.csv and
+// FuzzParseOFACCSV fuzzes sdn.csv together with alt.csv, add.csv and
 // sdn_comments.csv; an empty secondary input stands for an absent file.
 func FuzzParseOFACCSV(f *testing.F) {
-	f.Add(seed(f, "ofac-set/sdn.csv"), seed(f, "ofac-set/alt.csv"), seed(f, "ofac-set/sdn_comments.csv"))
-	f.Add(seed(f, "ofac-set/sdn.csv"), []byte{}, []byte{})
-	f.Add([]byte(sdnRow("1", "KIM, Chol", `"individual"`, `"a.k.a. 'K'; Digital Currency Address - XBT 1abc; MMSI 123456789."`)+eofMarker), []byte{}, []byte(`1,"x"`+crlf))
-	f.Fuzz(func(t *testing.T, sdn, alt, comments []byte) {
+	f.Add(seed(f, "ofac-set/sdn.csv"), seed(f, "ofac-set/alt.csv"), seed(f, "ofac-set/add.csv"), seed(f, "ofac-set/sdn_comments.csv"))
+	f.Add(seed(f, "ofac-set/sdn.csv"), []byte{}, []byte{}, []byte{})
+	f.Add([]byte(sdnRow("1", "KIM, Chol", `"individual"`, `"a.k.a. 'K'; Digital Currency Address - XBT 1abc; MMSI 123456789."`)+eofMarker), []byte{}, []byte{}, []byte(`1,"x"`+crlf))
+	f.Fuzz(func(t *testing.T, sdn, alt, add, comments []byte) {
 		parse := func() (*screen.List, error) {
-			return ParseOFACCSV(bytes.NewReader(sdn), optional(alt), nil, optional(comments))
+			return ParseOFACCSV(bytes.NewReader(sdn), optional(alt), optional(add), optional(comments))
 		}
 		list, err := parse()
 		var input []byte
-		if len(alt) == 0 && len(comments) == 0 {
+		if len(alt) == 0 && len(add) == 0 && len(comments) == 0 {
 			input = sdn // a lone file's hash is the file's own
 		}
 		checkResult(t, list, err, input, parse)
+	})
+}
+
+// FuzzSniff checks that whatever a list file starts with, it is recognised
+// as one format or refused with ErrUnknownFormat.
+func FuzzSniff(f *testing.F) {
+	for _, name := range []string{"un-small.xml", "ofac-small.xml", "vessels-small.html", "ofac-set/sdn.csv", "ofac-set/alt.csv"} {
+		b := seed(f, name)
+		f.Add(b[:min(len(b), sniffSize)])
+	}
+	f.Add([]byte("\ufeff<?xml version=\"1.0\"?><!DOCTYPE x><Sanctions/>"))
+	f.Fuzz(func(t *testing.T, head []byte) {
+		head = head[:min(len(head), sniffSize)]
+		format, err := sniff(head)
+		if err != nil {
+			if format != "" || !errors.Is(err, ErrUnknownFormat) {
+				t.Fatalf("sniff = %q, %v; want no format and ErrUnknownFormat", format, err)
+			}
+			return
+		}
+		switch format {
+		case FormatUN, FormatOFACXML, FormatUNVessels, FormatOFACCSV:
+		default:
+			t.Fatalf("sniff = %q, not a format", format)
+		}
 	})
 }
 
