@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"tipline/internal/testenv"
 )
 
 // "tipline version" names the schema of the latest migration, and
@@ -53,7 +55,7 @@ func TestVersionOfABuiltBinaryNamesItsCommit(t *testing.T) {
 		t.Helper()
 		out, err := exec.Command("git", append([]string{"-C", root}, args...)...).Output()
 		if err != nil {
-			t.Skipf("git %v: %v (not a git checkout?)", args, err)
+			testenv.SkipOrFail(t, "git %v: %v (not a git checkout?)", args, err)
 		}
 		return strings.TrimSpace(string(out))
 	}

@@ -5,13 +5,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
 
 	"tipline/internal/store/storetest"
+	"tipline/internal/testenv"
 )
 
 // The operator's listener, against the real binary: health, readiness with
@@ -21,13 +21,7 @@ func TestMetricsListener(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real server")
 	}
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("promtool is not installed (apt-get install prometheus); CI must run this test")
-		}
-		t.Skip("promtool is not installed (apt-get install prometheus)")
-	}
+	promtool := testenv.Need(t, "promtool")
 	bin := buildTipline(t)
 	b := storetest.Backends(t)[0]
 	args := []string{"--data", b.DataDir}

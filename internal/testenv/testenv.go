@@ -40,6 +40,7 @@ var debianPackages = map[string]string{
 	"exiftool": "libimage-exiftool-perl",
 	"oathtool": "oathtool",
 	"pdfinfo":  "poppler-utils",
+	"promtool": "prometheus",
 	"tor":      "tor",
 }
 

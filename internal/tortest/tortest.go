@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"tipline/internal/testenv"
 )
 
 // Tor is a real Tor with the network off, its own data folder and a
@@ -28,12 +30,7 @@ type Tor struct {
 // test when tor is not installed — fails it in CI, which installs it.
 func Start(t *testing.T, extra ...string) *Tor {
 	t.Helper()
-	if _, err := exec.LookPath("tor"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tor is not installed (apt-get install tor); CI must run this test")
-		}
-		t.Skip("tor is not installed (apt-get install tor)")
-	}
+	testenv.Need(t, "tor")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
