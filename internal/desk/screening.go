@@ -34,7 +34,7 @@ func (s *Server) screeningOf(ctx context.Context, sess *account.Session, t tip.T
 		}
 		return &out, nil
 	}
-	out = svc.Rescreen(rep, out)
+	out = svc.Rescreen(ctx, rep, out, t.ReceivedAt)
 	sealedNew, err := sealJSON(out, key)
 	if err != nil {
 		return nil, err

@@ -35,10 +35,15 @@ func TestReportsAreScreenedAtIntakeAndWhenListsChange(t *testing.T) {
 		t.Fatal("the report sent before the list arrived should be flagged through the blind index")
 	}
 	_, page := kim.get("/tips/" + early[1])
-	for _, want := range []string{`id="hits"`, "8712362", "CHON MYONG", "New since the lists changed"} {
+	for _, want := range []string{`id="hits"`, "8712362", "CHON MYONG", "New since the lists changed", `id="named-before-listed"`} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("report page lacks %q", want)
 		}
+	}
+	// It named the ship before Tipline held a list naming it: the page
+	// says so, and so does every later opening (the record is sealed).
+	if _, again := kim.get("/tips/" + early[1]); !strings.Contains(again, `id="named-before-listed"`) || !strings.Contains(again, "CHON MYONG") {
+		t.Fatal("the named-before-listed record did not last")
 	}
 
 	w.submit("Ship-to-ship with M/V Chon Myong 1 at night", "", "")
@@ -59,6 +64,9 @@ func TestReportsAreScreenedAtIntakeAndWhenListsChange(t *testing.T) {
 	}
 	if strings.Contains(page, "New since the lists changed") {
 		t.Fatal("the intake screening was redone instead of read from the sealed report")
+	}
+	if strings.Contains(page, `id="named-before-listed"`) {
+		t.Fatal("a report sent after the list was imported is marked as naming the ship before it was listed")
 	}
 	w.submit("nothing on any list here", "", "")
 	_, queue = kim.get("/tips?hits=no")

@@ -31,6 +31,9 @@ type Outcome struct {
 	Hits     []screen.Hit `json:"hits"`
 	Warnings []string     `json:"warnings,omitempty"`
 	New      []string     `json:"new,omitempty"` // source:id of hits a re-screen added
+	// NamedBefore: entries the report named before Tipline held a list
+	// version listing them.
+	NamedBefore []NamedBefore `json:"named_before,omitempty"`
 }
 
 // Screened is a report as intake seals it: the report's own fields with its
@@ -57,6 +60,7 @@ type Service struct {
 	blind *blind.Index
 	log   *slog.Logger
 	cur   atomic.Pointer[state]
+	first firstListed
 }
 
 // New returns a service with no lists loaded; call Load or Run.
@@ -192,7 +196,11 @@ func (s *Service) Screen(r *tip.Report) Outcome {
 }
 
 // Rescreen screens a report again and marks the hits the old outcome lacked.
-func (s *Service) Rescreen(r *tip.Report, old Outcome) Outcome {
+//
+// For a hit it adds, it records whether the report — received at
+// receivedAt — named the entry before Tipline first held a list version
+// listing it (NamedBefore); the records of earlier screenings are kept.
+func (s *Service) Rescreen(ctx context.Context, r *tip.Report, old Outcome, receivedAt time.Time) Outcome {
 	out := s.Screen(r)
 	had := map[string]bool{}
 	for _, h := range old.Hits {
@@ -203,6 +211,7 @@ func (s *Service) Rescreen(r *tip.Report, old Outcome) Outcome {
 			out.New = append(out.New, key)
 		}
 	}
+	s.namedBefore(ctx, &out, old, receivedAt)
 	return out
 }
 

@@ -43,9 +43,21 @@ func TestScreenFindsStructuredFieldsAndMarksNewHits(t *testing.T) {
 		if changed, _ := svc.Load(ctx); changed {
 			t.Fatal("loading the same versions again should change nothing")
 		}
-		after := svc.Rescreen(rep, before)
+		// The report came in 40 days before the list that names the ship.
+		after := svc.Rescreen(ctx, rep, before, time.Now().Add(-40*24*time.Hour))
 		if !after.HasHits() || after.Hits[0].ID != "8712362" || len(after.New) == 0 {
 			t.Fatalf("the IMO in the vessel row should hit the vessels list and be new: %+v", after)
+		}
+		if len(after.NamedBefore) != 1 || after.NamedBefore[0].Days != 40 || after.NamedBefore[0].Published.Format("2006-01-02") != "2020-06-04" {
+			t.Fatalf("named before it was listed: %+v", after.NamedBefore)
+		}
+		// A report that came after the list is no such sign; an earlier
+		// record is kept through later screenings.
+		if late := svc.Rescreen(ctx, rep, before, time.Now().Add(time.Hour)); len(late.NamedBefore) != 0 {
+			t.Fatalf("a report after the list: %+v", late.NamedBefore)
+		}
+		if kept := svc.Rescreen(ctx, rep, after, time.Now()); len(kept.NamedBefore) != 1 {
+			t.Fatalf("the record was lost: %+v", kept.NamedBefore)
 		}
 		typo := svc.Screen(&tip.Report{Message: "the tanker IMO 8712363"})
 		if typo.HasHits() || len(typo.Warnings) == 0 {
