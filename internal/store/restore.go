@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 )
@@ -279,26 +280,19 @@ func (r *Restorer) BlobFile(id string, content io.Reader) error {
 	return nil
 }
 
+// writeBlobFile writes a blob file through the page cache; Commit makes
+// every one durable at once (see syncRestoredFiles).
 func (r *Restorer) writeBlobFile(id string, size int64, content io.Reader) error {
-	sink, err := r.s.files.create(id)
+	f, err := os.OpenFile(r.s.files.path(id), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
 	r.written = append(r.written, id)
-	buf := newChunkBuffer()
-	for left := size; left > 0; {
-		chunk := buf[:min(left, ChunkSize)]
-		if _, err := io.ReadFull(content, chunk); err != nil {
-			sink.abort()
-			return err
-		}
-		if err := sink.write(chunk); err != nil {
-			sink.abort()
-			return err
-		}
-		left -= int64(len(chunk))
+	_, err = io.CopyN(f, content, size)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return sink.finish()
+	return err
 }
 
 func (r *Restorer) writeBlobChunks(id string, size int64, content io.Reader) error {
@@ -368,6 +362,11 @@ func (r *Restorer) Commit() error {
 	for id, f := range r.files {
 		if !f.written {
 			return fmt.Errorf("blob file %s of tip %s is not in the backup", id, f.tipID)
+		}
+	}
+	if r.s.files != nil && len(r.written) > 0 {
+		if err := syncRestoredFiles(r.s.files.dir, r.written); err != nil {
+			return err
 		}
 	}
 	known, err := migrationVersions()
