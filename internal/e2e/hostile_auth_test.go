@@ -16,7 +16,6 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"tipline/internal/qrtest"
-	"tipline/internal/store/storetest"
 )
 
 // The second-factor attacks of the hostile review, against the real binary:
@@ -30,12 +29,7 @@ func TestHostileSecondFactorAttacksFail(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real server")
 	}
-	bin := buildTipline(t)
-	b := storetest.Backends(t)[0]
-	args := []string{"--data", b.DataDir}
-	if out, err := exec.Command(bin, append([]string{"init"}, args...)...).CombinedOutput(); err != nil {
-		t.Fatalf("init: %v\n%s", err, out)
-	}
+	bin, _, args := newInstallation(t)
 	kim := cliAddUser(t, bin, args, "kim", "analyst", "kim's long passphrase here")
 	root := cliAddUser(t, bin, args, "root", "admin", "root's long passphrase here")
 	srv := startTipline(t, bin, args)

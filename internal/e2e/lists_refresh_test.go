@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"tipline/internal/store/storetest"
 )
 
 // The real binary refreshes the lists from a local server on its cadence:
@@ -39,12 +37,7 @@ func TestServeRefreshesListsAndWarnsOfFailures(t *testing.T) {
 	}))
 	defer listServer.Close()
 
-	bin := buildTipline(t)
-	b := storetest.Backends(t)[0]
-	args := []string{"--data", b.DataDir}
-	if out, err := exec.Command(bin, append([]string{"init"}, args...)...).CombinedOutput(); err != nil {
-		t.Fatalf("init: %v\n%s", err, out)
-	}
+	bin, b, args := newInstallation(t)
 	kim := cliAddUser(t, bin, args, "kim", "analyst", "kim's long passphrase here")
 	srv := startTipline(t, bin, append(args, "--lists-refresh", "2s", "--lists-max-age", "100000h",
 		"--lists-url", "un="+listServer.URL+"/un.xml", "--lists-url", "ofac="+listServer.URL+"/ofac",

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"tipline/internal/store/storetest"
 	"tipline/internal/testenv"
 )
 
@@ -22,12 +21,7 @@ func TestMetricsListener(t *testing.T) {
 		t.Skip("builds and runs the real server")
 	}
 	promtool := testenv.Need(t, "promtool")
-	bin := buildTipline(t)
-	b := storetest.Backends(t)[0]
-	args := []string{"--data", b.DataDir}
-	if out, err := exec.Command(bin, append([]string{"init"}, args...)...).CombinedOutput(); err != nil {
-		t.Fatalf("init: %v\n%s", err, out)
-	}
+	bin, b, args := newInstallation(t)
 	addr := freeAddr(t)
 	srv := startTipline(t, bin, append(args, "--metrics", addr))
 	base := "http://" + addr

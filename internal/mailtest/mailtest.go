@@ -5,16 +5,9 @@ package mailtest
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -23,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"tipline/internal/certtest"
 	"tipline/internal/testenv"
 )
 
@@ -54,7 +48,7 @@ func Start(t *testing.T, opt Options) *Server {
 	args := []string{"--smtp", s.SMTP, "--listen", s.API[len("http://"):], "--database", filepath.Join(dir, "mail.db"),
 		"--disable-version-check", "--quiet"}
 	if opt.StartTLS || opt.Implicit {
-		cert, key, pool := certificate(t, dir)
+		cert, key, pool := certtest.New(t, dir)
 		s.TLS = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
 		args = append(args, "--smtp-tls-cert", cert, "--smtp-tls-key", key)
 		if opt.Implicit {
@@ -148,28 +142,4 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-// certificate makes a certificate for 127.0.0.1 and returns its files and a
-// pool that trusts it.
-func certificate(t *testing.T, dir string) (certFile, keyFile string, pool *x509.CertPool) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, _ := x509.MarshalECPrivateKey(key)
-	certFile, keyFile = filepath.Join(dir, "smtp.crt"), filepath.Join(dir, "smtp.key")
-	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
-	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
-	cert, _ := x509.ParseCertificate(der)
-	pool = x509.NewCertPool()
-	pool.AddCert(cert)
-	return certFile, keyFile, pool
 }

@@ -156,7 +156,7 @@ func (s *Store) Activate(ctx context.Context, invitationID string, n NewUser, se
 			return tip.Errorf(tip.CodeUnauthorized, "this invitation was withdrawn or used: ask an admin for a new one")
 		}
 		if n.User.Has(tip.RoleAnalyst) && len(n.Offers) == 0 {
-			if n.Offers, err = s.queryStringsTx(ctx, tx, `SELECT id FROM offers ORDER BY id`); err != nil {
+			if n.Offers, err = s.queryStringsOn(ctx, tx, `SELECT id FROM offers ORDER BY id`); err != nil {
 				return err
 			}
 		}
@@ -165,21 +165,4 @@ func (s *Store) Activate(ctx context.Context, invitationID string, n NewUser, se
 		}
 		return s.insertDeskSession(ctx, tx, sessionID, n.User.ID, SessionDesk, sessionKey, expires)
 	})
-}
-
-func (s *Store) queryStringsTx(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, s.rebind(q), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }

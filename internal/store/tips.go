@@ -303,7 +303,13 @@ func (s *Store) TipIDs(ctx context.Context) ([]string, error) {
 
 // queryStrings runs a query of one text column on the read pool.
 func (s *Store) queryStrings(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, s.rebind(query), args...)
+	return s.queryStringsOn(ctx, s.read, query, args...)
+}
+
+// queryStringsOn runs a query of one text column on a pool or in a
+// transaction.
+func (s *Store) queryStringsOn(ctx context.Context, q execer, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, s.rebind(query), args...)
 	if err != nil {
 		return nil, err
 	}
