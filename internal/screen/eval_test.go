@@ -80,6 +80,7 @@ func TestEvaluation(t *testing.T) {
 			negHit = append(negHit, fmt.Sprintf("%q -> %q (%.3f)", name, what, best))
 		}
 	}
+	tip := screenTiplineNegatives(t, ix)
 	recall := func(qs []evalQuery, th float64, half int) (float64, int) {
 		ok, n := 0, 0
 		for i, q := range qs {
@@ -146,8 +147,13 @@ func TestEvaluation(t *testing.T) {
 	for _, x := range []float64{0.84, 0.85, 0.855, 0.86, 0.87, 0.88, 0.89, 0.9, 0.92, 0.95} {
 		r, _ := recall(pos, x, 1)
 		f, _ := fpRate(x, 1)
-		t.Logf("  threshold %.3f: recall@10 %.4f, false positives %.4f", x, r, f)
+		ft, _ := tip.fp(x, 1, nil)
+		t.Logf("  threshold %.3f: recall@10 %.4f, false positives %.4f, tip-line negatives' false positives %.4f", x, r, f, ft)
 	}
+	// The tip-line negatives (testdata/tipline-negatives): names like those
+	// reports carry, on no list, by class and script.
+	tip.table(t, th, 0)
+	tip.table(t, th, 1)
 	// Failures are listed from the calibration half only, so that the
 	// matcher is not designed from the half its figures are reported on;
 	// -eval.testhalf lists the test half's instead (say so if you use it).
@@ -166,6 +172,11 @@ func TestEvaluation(t *testing.T) {
 		for i, s := range negTop {
 			if i%2 == listHalf && s >= th {
 				t.Logf("false positive (half %d): %s", listHalf, negHit[i])
+			}
+		}
+		for i, row := range tip.rows {
+			if row.half() == listHalf && tip.best[i] >= th {
+				t.Logf("false positive (half %d): tip-line %s", listHalf, tip.what[i])
 			}
 		}
 	}
