@@ -17,18 +17,25 @@ import (
 // of guesses is slowed; the right receipt skips the queue and is never
 // locked out by it.
 func TestWrongReceiptsAreSlowedWithoutLockingOutTheRightOne(t *testing.T) {
-	s := newSite(t, storetest.Backends(t)[0], siteOptions{guessInterval: 100 * time.Millisecond})
+	const interval = 600 * time.Millisecond
+	s := newSite(t, storetest.Backends(t)[0], siteOptions{guessInterval: interval})
 	right := s.client(t).submit("/submit", form{fields: [][2]string{{"category", "oil"}, {"message", "m"}}})
 
-	const guesses = 10
+	const guesses = 4
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var order []string
+	answered := make(chan struct{}, guesses)
 	start := time.Now()
 	for range guesses {
 		wg.Go(func() {
+			defer func() { answered <- struct{}{} }()
 			wrong, _ := receipt.New(receipt.Words)
-			resp, page := s.client(t).postForm("/status", map[string]string{"receipt": wrong.String()})
+			resp, page, err := s.client(t).send("POST", "/status", formBody(map[string]string{"receipt": wrong.String()}), formType)
+			if err != nil {
+				t.Error(err)
+				return
+			}
 			if resp.StatusCode != http.StatusOK || !strings.Contains(page, "No report was found") {
 				t.Errorf("a wrong receipt should get a clear message, got %d", resp.StatusCode)
 			}
@@ -37,20 +44,26 @@ func TestWrongReceiptsAreSlowedWithoutLockingOutTheRightOne(t *testing.T) {
 			mu.Unlock()
 		})
 	}
-	time.Sleep(50 * time.Millisecond) // let the guesses queue up first
+	// The gate has let two guesses through, a turn apart. Had the right
+	// receipt to pass it too, it could not leave before a turn after the
+	// second: it would take an interval at least, and come after the others.
+	<-answered
+	<-answered
+	asked := time.Now()
 	resp, page := s.client(t).postForm("/status", map[string]string{"receipt": right})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="status"`) {
 		t.Fatalf("the right receipt was refused during a flood of guesses: %d", resp.StatusCode)
 	}
+	took := time.Since(asked)
 	mu.Lock()
 	order = append(order, "right")
 	mu.Unlock()
 	wg.Wait()
-	if order[len(order)-1] == "right" {
-		t.Fatal("the right receipt waited behind every wrong guess")
+	if took >= interval/2 || order[len(order)-1] == "right" {
+		t.Fatalf("the right receipt took %v, answered in the order %v: it waited in the queue of wrong guesses", took.Round(time.Millisecond), order)
 	}
-	// Ten wrong answers, one per 100 ms whatever the concurrency.
-	if elapsed := time.Since(start); elapsed < (guesses-1)*100*time.Millisecond {
+	// The wrong answers, one per interval whatever the concurrency.
+	if elapsed := time.Since(start); elapsed < (guesses-1)*interval {
 		t.Fatalf("%d concurrent wrong guesses were all answered in %v: not slowed", guesses, elapsed)
 	}
 }
@@ -62,12 +75,11 @@ func TestAbandonedGuessesGiveTheirTurnBack(t *testing.T) {
 	const interval = 100 * time.Millisecond
 	s := newSite(t, storetest.Backends(t)[0], siteOptions{guessInterval: interval})
 	const abandoned = 40 // 4 s of turns, had they kept them
+	ctx, giveUp := context.WithCancel(t.Context())
 	var wg sync.WaitGroup
 	for range abandoned {
 		wg.Go(func() {
 			wrong, _ := receipt.New(receipt.Words)
-			ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
-			defer cancel()
 			req, _ := http.NewRequestWithContext(ctx, "POST", s.url+"/status", strings.NewReader("receipt="+url.QueryEscape(wrong.String())))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			if resp, err := http.DefaultClient.Do(req); err == nil {
@@ -75,8 +87,12 @@ func TestAbandonedGuessesGiveTheirTurnBack(t *testing.T) {
 			}
 		})
 	}
+	// Every guess is being answered when its sender gives up, and the
+	// server has ended every one before the next source comes.
+	s.requests.await(t, "every guess to reach the server", func(started, _ int) bool { return started == abandoned })
+	giveUp()
 	wg.Wait()
-	time.Sleep(interval) // the server sees the connections close
+	s.requests.await(t, "the server to end every abandoned guess", func(_, finished int) bool { return finished == abandoned })
 
 	wrong, _ := receipt.New(receipt.Words)
 	start := time.Now()

@@ -262,7 +262,12 @@ func TestConcurrentSubmissionsAllSucceed(t *testing.T) {
 				wg.Go(func() {
 					c := s.client(t)
 					for range each {
-						resp, page := c.postMultipart("/submit", form{fields: [][2]string{{"category", "oil"}, {"message", "load"}}})
+						body, ct := form{fields: [][2]string{{"category", "oil"}, {"message", "load"}}}.body()
+						resp, page, err := c.send("POST", "/submit", body, ct)
+						if err != nil {
+							t.Error(err)
+							return
+						}
 						r := receiptOf(page)
 						mu.Lock()
 						if resp.StatusCode != http.StatusOK || r == "" || seen[r] {

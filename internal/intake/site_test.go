@@ -33,6 +33,7 @@ type site struct {
 	recovery *seal.Key
 	logs     *syncBuffer
 	offerID  string
+	requests *requests // what the server has received and answered
 }
 
 type siteOptions struct {
@@ -79,18 +80,66 @@ func newSite(t *testing.T, b storetest.Backend, opt siteOptions) *site {
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	go srv.Run(runCtx)
-	hs := httptest.NewServer(srv.Handler())
+	reqs := newRequests()
+	hs := httptest.NewServer(reqs.count(srv.Handler()))
 	t.Cleanup(func() {
 		hs.Close()
 		stop()
 		st.Close()
 	})
-	return &site{url: hs.URL, dataDir: b.DataDir, store: st, recovery: recovery, logs: logs, offerID: res.OfferID}
+	return &site{url: hs.URL, dataDir: b.DataDir, store: st, recovery: recovery, logs: logs, offerID: res.OfferID, requests: reqs}
 }
 
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
+}
+
+// requests counts the requests a site has begun and finished answering, so
+// that a test can wait for the server's side of what it sent instead of
+// sleeping.
+type requests struct {
+	mu                sync.Mutex
+	started, finished int
+	changed           chan struct{} // closed, and replaced, at every change
+}
+
+func newRequests() *requests { return &requests{changed: make(chan struct{})} }
+
+func (r *requests) count(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.update(func() { r.started++ })
+		defer r.update(func() { r.finished++ })
+		next.ServeHTTP(w, req)
+	})
+}
+
+func (r *requests) update(f func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f()
+	close(r.changed)
+	r.changed = make(chan struct{})
+}
+
+// await waits until ok holds of the counts, or fails the test after 30 s.
+func (r *requests) await(t *testing.T, what string, ok func(started, finished int) bool) {
+	t.Helper()
+	deadline := time.NewTimer(30 * time.Second)
+	defer deadline.Stop()
+	for {
+		r.mu.Lock()
+		done, changed := ok(r.started, r.finished), r.changed
+		r.mu.Unlock()
+		if done {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
 }
 
 // form is a multipart form to send.
@@ -128,9 +177,19 @@ func (s *site) client(t *testing.T) *client {
 
 func (c *client) do(method, path string, body io.Reader, contentType string) (*http.Response, string) {
 	c.t.Helper()
-	req, err := http.NewRequest(method, c.base+path, body)
+	resp, page, err := c.send(method, path, body, contentType)
 	if err != nil {
 		c.t.Fatal(err)
+	}
+	return resp, page
+}
+
+// send is do for a goroutine other than the test's, which must not end the
+// test (t.Fatal ends only the goroutine that calls it): it returns the error.
+func (c *client) send(method, path string, body io.Reader, contentType string) (*http.Response, string, error) {
+	req, err := http.NewRequest(method, c.base+path, body)
+	if err != nil {
+		return nil, "", err
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -138,21 +197,27 @@ func (c *client) do(method, path string, body io.Reader, contentType string) (*h
 	req.Header.Set("User-Agent", c.ua)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.t.Fatal(err)
+		return nil, "", err
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	b, err := io.ReadAll(resp.Body)
+	return resp, string(b), err
 }
 
 func (c *client) get(path string) (*http.Response, string) { return c.do("GET", path, nil, "") }
 
 func (c *client) postForm(path string, values map[string]string) (*http.Response, string) {
+	return c.do("POST", path, formBody(values), formType)
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+func formBody(values map[string]string) io.Reader {
 	var parts []string
 	for k, v := range values {
 		parts = append(parts, k+"="+urlEscape(v))
 	}
-	return c.do("POST", path, strings.NewReader(strings.Join(parts, "&")), "application/x-www-form-urlencoded")
+	return strings.NewReader(strings.Join(parts, "&"))
 }
 
 func (c *client) postMultipart(path string, f form) (*http.Response, string) {

@@ -88,7 +88,7 @@ func TestReadAheadStopUnblocksOnlyAStalledRead(t *testing.T) {
 	ra = newReadAhead(late)
 	<-late.entered
 	go func() {
-		time.Sleep(10 * time.Millisecond)
+		<-ra.stop // Stop has begun: the body ends while it waits
 		close(late.release)
 	}()
 	ra.Stop(time.Minute, func() { t.Fatal("unblock called on a body that was ending") })
