@@ -51,6 +51,9 @@ func runGrant(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if !user.Has(tip.RoleAnalyst) && !user.Has(tip.RoleCommittee) {
 		return fmt.Errorf("%s is neither an analyst nor a committee member: only they read reports", user.Name)
 	}
+	if user.Disabled {
+		return withHint(fmt.Errorf("%s is disabled: no report is granted to a disabled user", user.Name), "an admin enables them on the desk (Users) first")
+	}
 	ids, err := a.store.TipsOfOffer(ctx, *offer)
 	if err != nil {
 		return err
@@ -66,7 +69,7 @@ func runGrant(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			return withHint(fmt.Errorf("report %s does not open with this identity", id), "is this the installation's recovery identity?")
 		}
 		if err := a.accounts.Grant(ctx, id, tipKey, user); err != nil {
-			return err
+			return cliError(err)
 		}
 		if err := a.audit.Record(ctx, audit.Event{Actor: "cli", Action: "grant", TipID: id, Detail: "to " + user.Holder() + " with the recovery identity"}); err != nil {
 			return err

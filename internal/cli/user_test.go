@@ -117,6 +117,22 @@ func TestGrantWithTheRecoveryIdentity(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "recovery identity") {
 		t.Fatalf("a missing identity file must be a clear error: %q", errOut)
 	}
+
+	// A disabled user is granted nothing.
+	run(t, "a long enough passphrase\n", "user", "add", "--data", dir, "--name", "kim", "--role", "analyst")
+	st, err := store.Open(context.Background(), dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kim, _, _ := st.UserByName(context.Background(), "kim")
+	if err := st.SetUserDisabled(context.Background(), kim.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	code, out, errOut = run(t, "", "grant", "--data", dir, "--recovery-identity", filepath.Join(dir, install.RecoveryIdentityFile), "--to", "kim")
+	if code == 0 || strings.Contains(out, "granted") || !strings.Contains(errOut, "kim is disabled") || !strings.Contains(errOut, "hint:") {
+		t.Fatalf("grant to a disabled user: %d %q %q", code, out, errOut)
+	}
 }
 
 // submitOne sends one report through the real source site.

@@ -48,14 +48,18 @@ func (s *Server) offersAdmin(w http.ResponseWriter, r *http.Request) {
 	}
 	now := time.Now()
 	for _, o := range offers {
-		holders, err := s.store.OfferRecipients(ctx, o.ID)
+		subs, err := s.store.OfferSubscriptions(ctx, o.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		row := offerRow{Offer: o, State: offerState(o, now), Starts: startDate(o.StartsAt), Ends: endDate(o.EndsAt)}
-		for _, h := range holders {
-			row.Recipients = append(row.Recipients, s.holderName(r, h))
+		for _, sub := range subs {
+			name := sub.Name
+			if sub.Disabled {
+				name += " (disabled: receives nothing until enabled)"
+			}
+			row.Recipients = append(row.Recipients, name)
 		}
 		p.Offers = append(p.Offers, row)
 	}
@@ -374,7 +378,7 @@ func (s *Server) recipientChanges(ctx context.Context, sess *account.Session, of
 		want := slices.ContainsFunc(chosen, func(c tip.User) bool { return c.ID == u.ID })
 		switch {
 		case want && !has(u):
-			ch.Add = append(ch.Add, store.Holder{Name: u.Holder(), Recipient: u.PublicKey})
+			ch.Add = append(ch.Add, u.Holder())
 			events = append(events, auditEvent(actorOf(sess), "setting.recipient.add", "", "offer "+offerID+" to "+u.Holder()))
 		case !want && has(u):
 			ch.Remove = append(ch.Remove, u.Holder())

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"tipline/internal/account"
-	"tipline/internal/store"
 	"tipline/internal/tip"
 )
 
@@ -14,8 +13,9 @@ type offerView struct {
 }
 
 type recipientView struct {
-	Holder string
-	Name   string
+	Holder   string
+	Name     string
+	Disabled bool // subscribed, but receives nothing until enabled
 }
 
 type settingsPage struct {
@@ -40,25 +40,18 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, o := range offers {
-		holders, err := s.store.OfferRecipients(ctx, o.ID)
+		subs, err := s.store.OfferSubscriptions(ctx, o.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		v := offerView{Offer: o}
-		for _, h := range holders {
-			v.Recipients = append(v.Recipients, recipientView{Holder: h.Name, Name: s.holderName(r, h)})
+		for _, sub := range subs {
+			v.Recipients = append(v.Recipients, recipientView{Holder: sub.Holder, Name: sub.Name, Disabled: sub.Disabled})
 		}
 		p.Offers = append(p.Offers, v)
 	}
 	s.pages.Render(w, http.StatusOK, "settings", p)
-}
-
-func (s *Server) holderName(r *http.Request, h store.Holder) string {
-	if len(h.Name) > 5 && h.Name[:5] == "user:" {
-		return s.userName(r.Context(), h.Name[5:])
-	}
-	return h.Name
 }
 
 // addStatus adds a status, mapped to the public state its source sees.
@@ -91,8 +84,8 @@ func (s *Server) addRecipient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _, err := s.store.UserByName(ctx, r.PostFormValue("name"))
-	if err != nil || !u.Has(tip.RoleAnalyst) {
-		s.fail(w, r, tip.Errorf(tip.CodeInvalid, "No analyst by that name."))
+	if err != nil || !u.Has(tip.RoleAnalyst) || u.Disabled {
+		s.fail(w, r, tip.Errorf(tip.CodeInvalid, "No enabled analyst by that name."))
 		return
 	}
 	ctx, err = s.audited(ctx, sessionOf(r), "setting.recipient.add", "", "offer "+offerID+" to "+u.Holder())
@@ -100,36 +93,7 @@ func (s *Server) addRecipient(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.SetOfferRecipient(ctx, offerID, store.Holder{Name: u.Holder(), Recipient: u.PublicKey}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
-}
-
-// removeRecipient stops an offer's new reports reaching a holder; with
-// revoke set, their keys to the offer's existing reports are deleted too, so
-// their access ends at once.
-func (s *Server) removeRecipient(w http.ResponseWriter, r *http.Request) {
-	ctx, offerID := r.Context(), r.PathValue("id")
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	holder := r.PostFormValue("holder")
-	revoke := r.PostFormValue("revoke") != ""
-	action := "setting.recipient.remove"
-	if revoke {
-		action = "revoke"
-	}
-	ctx, err := s.audited(ctx, sessionOf(r), action, "", "offer "+offerID+" holder "+holder)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if revoke {
-		err = s.store.RevokeHolder(ctx, holder, offerID)
-	} else {
-		err = s.store.RemoveOfferRecipient(ctx, offerID, holder)
-	}
-	if err != nil {
+	if err := s.store.AddOfferRecipient(ctx, offerID, u.Holder()); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -39,7 +39,8 @@ type cachedHolders struct {
 }
 
 // clear forgets everything; every store method that changes offers, offer
-// recipients or users' public keys calls it after its change.
+// recipients, users' public keys or whether a user is enabled calls it after
+// its change.
 func (c *offerCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -20,8 +20,9 @@ func TestOfferRecipientChangesShowAtOnceHereAndWithinASecondElsewhere(t *testing
 		if hs, err := s.OfferRecipients(ctx, o.ID); err != nil || len(hs) != 0 {
 			t.Fatalf("a new offer has recipients: %v, %v", hs, err)
 		}
-		kim := store.Holder{Name: "user:kim", Recipient: "age1pq1kim"}
-		if err := s.SetOfferRecipient(ctx, o.ID, kim); err != nil {
+		u := newDeskUser(t, s, "kim")
+		kim := store.Holder{Name: u.Holder(), Recipient: u.PublicKey}
+		if err := s.AddOfferRecipient(ctx, o.ID, kim.Name); err != nil {
 			t.Fatal(err)
 		}
 		if hs, _ := s.OfferRecipients(ctx, o.ID); len(hs) != 1 || hs[0] != kim {
@@ -39,7 +40,7 @@ func TestOfferRecipientChangesShowAtOnceHereAndWithinASecondElsewhere(t *testing
 			t.Fatal(err)
 		}
 		defer other.Close()
-		if err := other.SetOfferRecipient(ctx, o.ID, kim); err != nil {
+		if err := other.AddOfferRecipient(ctx, o.ID, kim.Name); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(1100 * time.Millisecond)
@@ -79,19 +80,20 @@ func TestCommitDropsWrapsToUsersWhoNoLongerReceiveTheOffer(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
 		o := newOffer(t, s)
-		if err := s.SetOfferRecipient(ctx, o.ID, store.Holder{Name: "user:kim", Recipient: "age1pq1kim"}); err != nil {
+		kim, lee := newDeskUser(t, s, "kim"), newDeskUser(t, s, "lee")
+		if err := s.AddOfferRecipient(ctx, o.ID, kim.Holder()); err != nil {
 			t.Fatal(err)
 		}
 		n := newTip(o)
-		n.WrappedKeys["user:kim"] = []byte("wrapped-kim")
-		n.WrappedKeys["user:lee"] = []byte("wrapped-lee") // revoked after intake read the recipients
+		n.WrappedKeys[kim.Holder()] = []byte("wrapped-kim")
+		n.WrappedKeys[lee.Holder()] = []byte("wrapped-lee") // revoked after intake read the recipients
 		if err := s.CommitTips(ctx, []*store.NewTip{n}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.WrappedKey(ctx, n.Tip.ID, "user:kim"); err != nil {
+		if _, err := s.WrappedKey(ctx, n.Tip.ID, kim.Holder()); err != nil {
 			t.Fatalf("a current recipient lost their wrap: %v", err)
 		}
-		if _, err := s.WrappedKey(ctx, n.Tip.ID, "user:lee"); tip.ErrorCode(err) != tip.CodeNotFound {
+		if _, err := s.WrappedKey(ctx, n.Tip.ID, lee.Holder()); tip.ErrorCode(err) != tip.CodeNotFound {
 			t.Fatalf("a user who no longer receives the offer kept a wrap: %v", err)
 		}
 		for _, h := range []string{"receipt", "recovery"} {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"tipline/internal/tip"
@@ -16,10 +17,12 @@ func (s *Store) CreateOffer(ctx context.Context, o tip.Offer) error {
 	return s.SaveOffer(ctx, o, true, RecipientChanges{})
 }
 
-// RecipientChanges are holders to add to an offer's recipients and names of
-// holders to remove from them.
+// RecipientChanges are desk users to add to an offer's recipients and to
+// remove from them, by holder name ("user:<id>"). An added user's public key
+// is read from their account, so a recipient is always a real analyst's
+// current key: no one can subscribe a key of their choosing.
 type RecipientChanges struct {
-	Add    []Holder
+	Add    []string
 	Remove []string
 }
 
@@ -55,16 +58,28 @@ func (s *Store) insertOffer(ctx context.Context, tx *sql.Tx, o tip.Offer) error 
 }
 
 func (s *Store) changeRecipients(ctx context.Context, tx *sql.Tx, offerID string, ch RecipientChanges) error {
-	for _, h := range ch.Add {
-		if _, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, h.Name); err != nil {
+	for _, holder := range ch.Add {
+		if _, err := s.userHolderTx(ctx, tx, holder); err != nil {
 			return err
 		}
-		if _, err := s.exec(ctx, tx, `INSERT INTO offer_recipients (offer_id, holder, recipient) VALUES (?, ?, ?)`, offerID, h.Name, h.Recipient); err != nil {
+		if _, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, holder); err != nil {
 			return err
+		}
+		res, err := s.exec(ctx, tx, `INSERT INTO offer_recipients (offer_id, holder, recipient)
+			SELECT ?, ?, u.public_key FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = ? WHERE u.id = ?`,
+			offerID, holder, string(tip.RoleAnalyst), strings.TrimPrefix(holder, "user:"))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return tip.Errorf(tip.CodeInvalid, "Only analysts receive an offer's reports.")
 		}
 	}
-	for _, name := range ch.Remove {
-		if _, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, name); err != nil {
+	for _, holder := range ch.Remove {
+		if _, err := s.userHolderTx(ctx, tx, holder); err != nil {
+			return err
+		}
+		if _, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE offer_id = ? AND holder = ?`, offerID, holder); err != nil {
 			return err
 		}
 	}
@@ -125,13 +140,16 @@ func (s *Store) DefaultOffer(ctx context.Context) (tip.Offer, error) {
 	return o, err
 }
 
-// Holder is someone a tip's key is wrapped to.
+// Holder is a desk user an offer's new tips are wrapped to, with their
+// public key. (The receipt and the recovery key, to which every tip is
+// wrapped too, are no offer's recipients.)
 type Holder struct {
-	Name      string // "user:<id>", "receipt", "recovery"
+	Name      string // "user:<id>"
 	Recipient string
 }
 
-// OfferRecipients lists who new tips of an offer are wrapped to.
+// OfferRecipients lists who new tips of an offer are wrapped to: its
+// subscribed users who are enabled, each with their current public key.
 func (s *Store) OfferRecipients(ctx context.Context, offerID string) ([]Holder, error) {
 	now := time.Now()
 	if hs, ok := s.offers.holders(offerID, now); ok {
@@ -146,7 +164,8 @@ func (s *Store) OfferRecipients(ctx context.Context, offerID string) ([]Holder, 
 }
 
 func (s *Store) offerRecipients(ctx context.Context, offerID string) ([]Holder, error) {
-	rows, err := s.queryRows(ctx, `SELECT holder, recipient FROM offer_recipients WHERE offer_id = ? ORDER BY holder`, offerID)
+	rows, err := s.queryRows(ctx, `SELECT r.holder, u.public_key FROM offer_recipients r JOIN users u ON r.holder = 'user:' || u.id
+		WHERE r.offer_id = ? AND u.disabled = 0 ORDER BY r.holder`, offerID)
 	if err != nil {
 		return nil, fmt.Errorf("failed to list offer recipients: %w", err)
 	}
@@ -162,9 +181,40 @@ func (s *Store) offerRecipients(ctx context.Context, offerID string) ([]Holder, 
 	return out, rows.Err()
 }
 
-// SetOfferRecipient adds or replaces a recipient of an offer's new tips.
-func (s *Store) SetOfferRecipient(ctx context.Context, offerID string, h Holder) error {
-	return s.ChangeOfferRecipients(ctx, offerID, RecipientChanges{Add: []Holder{h}})
+// Subscription is a desk user's subscription to an offer's new tips, as an
+// admin sees it: a disabled user's is kept, but brings them nothing until
+// they are enabled again.
+type Subscription struct {
+	Holder   string // "user:<id>"
+	Name     string
+	Disabled bool
+}
+
+// OfferSubscriptions lists every user subscribed to an offer's new tips,
+// disabled ones too.
+func (s *Store) OfferSubscriptions(ctx context.Context, offerID string) ([]Subscription, error) {
+	rows, err := s.read.QueryContext(ctx, s.rebind(`SELECT r.holder, u.name, u.disabled FROM offer_recipients r JOIN users u ON r.holder = 'user:' || u.id
+		WHERE r.offer_id = ? ORDER BY u.name`), offerID)
+	if err != nil {
+		return nil, fmt.Errorf("failed to list offer subscriptions: %w", err)
+	}
+	defer rows.Close()
+	var out []Subscription
+	for rows.Next() {
+		var sub Subscription
+		var disabled int
+		if err := rows.Scan(&sub.Holder, &sub.Name, &disabled); err != nil {
+			return nil, err
+		}
+		sub.Disabled = disabled == 1
+		out = append(out, sub)
+	}
+	return out, rows.Err()
+}
+
+// AddOfferRecipient makes an analyst receive an offer's new tips.
+func (s *Store) AddOfferRecipient(ctx context.Context, offerID, holder string) error {
+	return s.ChangeOfferRecipients(ctx, offerID, RecipientChanges{Add: []string{holder}})
 }
 
 // ChangeOfferRecipients adds and removes holders of an offer's new tips, in

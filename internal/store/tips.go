@@ -97,10 +97,11 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 }
 
 // receiving returns, for the offers of tips that wrap their key to desk
-// users, who receives each offer now, read inside the commit. Intake reads an
-// offer's recipients before it seals (from a cache, a second old at most);
-// reading them again here means a tip committed after a revocation is never
-// wrapped to the revoked user.
+// users, who receives each offer now, read inside the commit: its subscribed
+// users who are enabled, as OfferRecipients. Intake reads an offer's
+// recipients before it seals (from a cache, a second old at most); reading
+// them again here means a tip committed after a revocation or a user's
+// disabling is never wrapped to that user.
 func (s *Store) receiving(ctx context.Context, tx *sql.Tx, tips []*NewTip) (map[string]map[string]bool, error) {
 	var offers []any
 	seen := map[string]bool{}
@@ -115,7 +116,8 @@ func (s *Store) receiving(ctx context.Context, tx *sql.Tx, tips []*NewTip) (map[
 	if len(offers) == 0 {
 		return out, nil
 	}
-	rows, err := tx.QueryContext(ctx, s.rebind(`SELECT offer_id, holder FROM offer_recipients WHERE offer_id IN (`+placeholders(len(offers))+`)`), offers...)
+	rows, err := tx.QueryContext(ctx, s.rebind(`SELECT r.offer_id, r.holder FROM offer_recipients r JOIN users u ON r.holder = 'user:' || u.id
+		WHERE u.disabled = 0 AND r.offer_id IN (`+placeholders(len(offers))+`)`), offers...)
 	if err != nil {
 		return nil, err
 	}

@@ -144,12 +144,21 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID string, step int64) erro
 	return nil
 }
 
-// SetUserDisabled disables or enables a user; disabling ends their sessions
-// (and scrubs their wrapped keys off the disk, see forgetTx).
+// SetUserDisabled disables or enables a user. Disabling ends their sessions
+// and stops new reports reaching them (OfferRecipients leaves them out);
+// their keys to older reports and their offer subscriptions are kept, so an
+// enabled user again receives their offers' new reports — not those that
+// arrived meanwhile, which need a grant. The ended sessions' wrapped keys
+// are scrubbed off the disk (see forgetTx).
 func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
+	defer s.offers.clear()
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.exec(ctx, tx, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(disabled), id); err != nil {
+		res, err := s.exec(ctx, tx, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(disabled), id)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return tip.Errorf(tip.CodeNotFound, "no such user")
 		}
 		if disabled {
 			_, err := s.exec(ctx, tx, `DELETE FROM desk_sessions WHERE user_id = ?`, id)
@@ -288,40 +297,6 @@ func (s *Store) EndDeskSessions(ctx context.Context, userID, id string) error {
 	}
 	_, err := s.forgetExec(ctx, `DELETE FROM desk_sessions WHERE user_id = ?`, userID)
 	return err
-}
-
-// GrantTipKey wraps (stores) a tip key for another holder.
-func (s *Store) GrantTipKey(ctx context.Context, tipID, holder string, wrapped []byte) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return s.grantTx(ctx, tx, tipID, holder, wrapped) })
-}
-
-func (s *Store) grantTx(ctx context.Context, tx *sql.Tx, tipID, holder string, wrapped []byte) error {
-	if _, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE tip_id = ? AND holder = ?`, tipID, holder); err != nil {
-		return err
-	}
-	_, err := s.exec(ctx, tx, `INSERT INTO tip_keys (tip_id, holder, wrapped) VALUES (?, ?, ?)`, tipID, holder, wrapped)
-	return err
-}
-
-// RevokeHolder deletes every tip key wrapped to a holder, optionally only of
-// one offer's tips, and their subscription to new tips: access ends at once,
-// and the wrapped keys leave the disk (see forgetTx).
-func (s *Store) RevokeHolder(ctx context.Context, holder, offerID string) error {
-	defer s.offers.clear()
-	return s.forgetTx(ctx, func(tx *sql.Tx) error {
-		if offerID == "" {
-			if _, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE holder = ?`, holder); err != nil {
-				return err
-			}
-			_, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE holder = ?`, holder)
-			return err
-		}
-		if _, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE holder = ? AND tip_id IN (SELECT id FROM tips WHERE offer_id = ?)`, holder, offerID); err != nil {
-			return err
-		}
-		_, err := s.exec(ctx, tx, `DELETE FROM offer_recipients WHERE holder = ? AND offer_id = ?`, holder, offerID)
-		return err
-	})
 }
 
 // TipsOfOffer lists the ids of an offer's tips, or of every tip when
