@@ -22,6 +22,7 @@ import (
 	"tipline/internal/seal"
 	"tipline/internal/store"
 	"tipline/internal/tip"
+	"tipline/internal/upload"
 	"tipline/internal/web"
 )
 
@@ -194,8 +195,13 @@ func (s *Server) fail(w http.ResponseWriter, lang string, err error) {
 
 // explain says what went wrong, and what to do, in the source's language.
 func (s *Server) explain(l web.Localizer, err error) string {
-	if errors.Is(err, errQuotaFull) {
+	switch {
+	case errors.Is(err, errQuotaFull):
 		return l.T("error_storage_full")
+	case errors.Is(err, upload.ErrTextTooLong):
+		return l.T("error_text_too_long", humanBytes(upload.MaxTextBytes))
+	case errors.Is(err, upload.ErrCleaningBusy):
+		return l.T("error_cleaning_busy")
 	}
 	switch tip.ErrorCode(err) {
 	case tip.CodeInvalid:

@@ -35,7 +35,8 @@
 //     default and never enabled here). A test runs every cleaner with TMPDIR set to an
 //     empty directory and checks that it stays empty.
 //   - Memory is bounded: JPEG and PNG hold at most one segment or 1 MiB of a chunk;
-//     PDFs are held whole in memory and so are limited to MaxPDFSize.
+//     PDFs are held whole in memory and so are limited to MaxPDFSize and MaxPDFObjects;
+//     PDFMemory estimates what one takes, for callers that bound how many run at once.
 //   - A damaged file returns a *DamagedError whose message the source can read; an
 //     encrypted PDF returns ErrEncryptedPDF. On any error the output is incomplete and
 //     must be discarded.

@@ -22,6 +22,17 @@ func init() { api.DisableConfigDir() }
 // document in memory (never on disk), so its size must be bounded.
 const MaxPDFSize = 256 << 20
 
+// MaxPDFObjects is the most objects a PDF CleanPDF and InspectPDF accept. pdfcpu holds
+// every object in memory, and a small file can declare many (object streams compress
+// them): measured, 100,000 small objects in an 8 MB file took 290 MB. A book of a
+// thousand pages has a few tens of thousands.
+const MaxPDFObjects = 100_000
+
+// PDFMemory is about the most memory CleanPDF or InspectPDF may take for a PDF of size
+// bytes, for callers that bound how many run at once: the document held whole, the
+// garbage collector's slack, and MaxPDFObjects at about 3 KiB each (measured).
+func PDFMemory(size int64) int64 { return 2*min(size, MaxPDFSize) + MaxPDFObjects*3<<10 }
+
 // CleanPDF writes the PDF in src (size bytes, read at random, e.g. through age's
 // DecryptReaderAt over a sealed staging copy) to dst without its metadata, and reports
 // what it found. The document is parsed and rewritten whole by pdfcpu, in memory only:
@@ -109,6 +120,11 @@ func readPDF(src io.ReaderAt, size int64) (*model.Context, error) {
 	if n, _ := src.ReadAt(head[:], 0); n < len(head) || string(head[:]) != "%PDF-" {
 		return nil, damaged("PDF", 0, "it does not start like a PDF file")
 	}
+	if n, err := countPDFObjects(src, size, MaxPDFObjects); err != nil {
+		return nil, fmt.Errorf("failed to read PDF: %w", err)
+	} else if n > MaxPDFObjects {
+		return nil, damaged("PDF", -1, fmt.Sprintf("it has more than %d objects", MaxPDFObjects))
+	}
 	conf := model.NewDefaultConfiguration() // the built-in defaults: see init
 	conf.Offline = true                     // never fetch revocation lists or anything else
 	conf.ValidationMode = model.ValidationRelaxed
@@ -117,8 +133,8 @@ func readPDF(src io.ReaderAt, size int64) (*model.Context, error) {
 	// stream is larger than this.
 	conf.Limits.MaxStreamBytes = MaxPDFSize
 	conf.Limits.MaxDecodeBytes = 64 << 20
-	conf.Limits.MaxObjectCount = 1_000_000
-	conf.Limits.MaxXRefEntries = 1_000_000
+	conf.Limits.MaxObjectCount = MaxPDFObjects
+	conf.Limits.MaxXRefEntries = 2 * MaxPDFObjects // incremental updates list objects again
 	var ctx *model.Context
 	err := catch(func() (err error) {
 		ctx, err = api.ReadContext(io.NewSectionReader(src, 0, size), conf)

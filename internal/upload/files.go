@@ -49,6 +49,11 @@ func (u *Upload) process(ctx context.Context, f *StagedFile, key *seal.Key, choi
 	}
 	defer staged.Close()
 	file.Size = size
+	release, err := shareFor(ctx, f.typ, size)
+	if err != nil {
+		return file, err
+	}
+	defer release()
 	switch {
 	case f.typ.CarriesNoMetadata():
 		if _, err := metadata.CopyText(io.Discard, io.NewSectionReader(plain, 0, size)); err != nil {

@@ -97,16 +97,17 @@ func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recip
 		}()
 		body = buffered
 	}
+	text := newFormText(body)
 	r.Body = struct {
 		io.Reader
 		io.Closer
-	}{body, r.Body}
+	}{text, r.Body}
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, tip.Errorf(tip.CodeInvalid, "expected multipart/form-data")
 	}
 	u := &Upload{Fields: url.Values{}, st: st}
-	if err := u.read(r.Context(), st, mr, to); err != nil {
+	if err := u.read(r.Context(), st, mr, text, to); err != nil {
 		u.Discard(r.Context())
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -139,7 +140,8 @@ func endBodyReadAhead(w http.ResponseWriter, ahead *readAhead, failed bool) {
 	ahead.Stop(patience, func() { http.NewResponseController(w).SetReadDeadline(time.Now()) })
 }
 
-func (u *Upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader, to seal.Recipient) error {
+func (u *Upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader, text *formText, to seal.Recipient) error {
+	kept := 0 // bytes of the fields' names and values held
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -153,13 +155,15 @@ func (u *Upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader
 		}
 		name := part.FormName()
 		if part.FileName() == "" {
-			v, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+			room := min(maxFieldBytes, MaxTextBytes-kept-len(name))
+			v, err := io.ReadAll(io.LimitReader(part, int64(max(room, 0))+1))
 			if err != nil {
 				return err
 			}
-			if len(v) > maxFieldBytes {
-				return tip.Errorf(tip.CodeTooLarge, "field too large")
+			if len(v) > room {
+				return ErrTextTooLong
 			}
+			kept += len(name) + len(v)
 			u.Fields.Add(name, string(v))
 			continue
 		}
@@ -169,7 +173,7 @@ func (u *Upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader
 		if len(u.Files) >= maxFiles {
 			return tip.Errorf(tip.CodeInvalid, "too many files")
 		}
-		f, err := stageFile(ctx, st, part, to)
+		f, err := stageFile(ctx, st, part, text.file(part), to)
 		if err != nil {
 			return err
 		}
@@ -182,8 +186,8 @@ func (u *Upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader
 
 // stageFile seals one file part into a staging blob. An empty part (a file
 // input left empty) stages nothing.
-func stageFile(ctx context.Context, st *store.Store, part *multipart.Part, to seal.Recipient) (*StagedFile, error) {
-	br := bufio.NewReaderSize(part, 64<<10)
+func stageFile(ctx context.Context, st *store.Store, part *multipart.Part, content io.Reader, to seal.Recipient) (*StagedFile, error) {
+	br := bufio.NewReaderSize(content, 64<<10)
 	head, err := br.Peek(metadata.SniffLen)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, err
