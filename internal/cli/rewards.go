@@ -42,8 +42,17 @@ func runRewards(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, p)
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("the rewards ledger does not reconcile: %d problems in %d rewards", len(problems), n)
+		return withHint(fmt.Errorf("the rewards ledger does not reconcile: %d %s in %d %s", len(problems), plural(len(problems), "problem"), n, plural(n, "reward")),
+			"Tipline refuses each of these as it is recorded, so the database was changed behind its back: compare the rewards named above with the payment records, and run tipline audit verify")
 	}
-	fmt.Fprintf(stdout, "rewards ledger reconciles: %d rewards\n", n)
+	fmt.Fprintf(stdout, "rewards ledger reconciles: %d %s\n", n, plural(n, "reward"))
 	return nil
+}
+
+// plural writes a noun for a count.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }

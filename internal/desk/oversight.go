@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"tipline/internal/account"
@@ -80,10 +81,10 @@ func (s *Server) oversightCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="tipline-rewards.csv"`)
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"offer_id", "offer", "period", "rewards", "recommended_usd", "approved_usd", "denied_usd", "paid_usd", "decided", "mean_days_report_to_decision"})
+	cw.Write([]string{"offer_id", "offer", "period", "rewards", "recommended_usd", "approved_usd", "denied_usd", "paid_usd", "paid_as", "decided", "mean_days_report_to_decision"})
 	for _, t := range totals {
 		cw.Write([]string{t.OfferID, titles[t.OfferID], t.Period, fmt.Sprint(t.Count), fmt.Sprint(t.Recommended), fmt.Sprint(t.Approved),
-			fmt.Sprint(t.Denied), fmt.Sprint(t.Paid), fmt.Sprint(t.DecidedCount), fmt.Sprintf("%.1f", t.MeanDaysToDecide)})
+			fmt.Sprint(t.Denied), fmt.Sprint(t.Paid), strings.Join(t.PaidAs, "; "), fmt.Sprint(t.DecidedCount), fmt.Sprintf("%.1f", t.MeanDaysToDecide)})
 	}
 	cw.Flush()
 }

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -35,7 +34,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, d store.Decision
 	d.RewardID, d.Actor = rw.ID, sess.User.ID
 	note := "reward " + rw.ID
 	if d.Kind == tip.LedgerPay {
-		note += " paid " + strconv.FormatInt(d.Amount, 10) + " " + d.Currency + " by " + d.Method
+		note += " paid " + d.Payment.Paid + " " + d.Payment.Currency + " (" + tip.USD(d.Payment.ValueUSD) + ") by " + d.Payment.Method
 	}
 	ctx, err = s.audited(ctx, sess, "reward."+string(d.Kind), rw.TipID, note)
 	if err != nil {
@@ -63,22 +62,35 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request) {
 	s.decide(w, r, store.Decision{Kind: tip.LedgerDeny}, &reward.Sealed{Reason: reason, TellSource: r.PostFormValue("tell_source") != ""})
 }
 
+// pay records the payment of an approved reward: the amount and currency
+// as paid, and for a payment in another currency than US dollars (crypto)
+// its value in US dollars. The store refuses a payment that is not worth
+// exactly the approval, and the page says why.
 func (s *Server) pay(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	amount, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(r.PostFormValue("amount")), ",", ""), 10, 64)
-	method := r.PostFormValue("method")
-	currency := strings.ToUpper(strings.TrimSpace(r.PostFormValue("currency")))
-	switch {
-	case err != nil || amount <= 0:
-		s.fail(w, r, tip.Errorf(tip.CodeInvalid, "The amount paid must be a positive whole number in the currency's units."))
-		return
-	case !slices.Contains(tip.PaymentMethods, method):
-		s.fail(w, r, tip.Errorf(tip.CodeInvalid, "The method must be bank, cash or crypto."))
-		return
-	case len(currency) < 3 || len(currency) > 5:
-		s.fail(w, r, tip.Errorf(tip.CodeInvalid, "The currency is a code such as USD, EUR or XBT."))
+	p := tip.Payment{
+		Paid:     r.PostFormValue("amount"),
+		Currency: strings.ToUpper(strings.TrimSpace(r.PostFormValue("currency"))),
+		Method:   r.PostFormValue("method"),
+	}
+	if err := p.Validate(); err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	s.decide(w, r, store.Decision{Kind: tip.LedgerPay, Amount: amount, Currency: currency, Method: method},
+	p.Paid, _ = tip.ParsePaid(p.Paid)
+	switch value := strings.ReplaceAll(strings.TrimSpace(r.PostFormValue("usd_value")), ",", ""); {
+	case value != "":
+		usd, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || usd <= 0 {
+			s.fail(w, r, tip.Errorf(tip.CodeInvalid, "The value in US dollars must be a positive whole number, such as 250000."))
+			return
+		}
+		p.ValueUSD = usd
+	case p.Currency == "USD":
+		// A payment in US dollars is worth its amount; one with cents
+		// is not a whole-dollar value and will not match the approval.
+		p.ValueUSD, _ = strconv.ParseInt(p.Paid, 10, 64)
+	}
+	s.decide(w, r, store.Decision{Kind: tip.LedgerPay, Payment: p},
 		&reward.Sealed{Reference: strings.TrimSpace(r.PostFormValue("reference")), PaidOn: strings.TrimSpace(r.PostFormValue("paid_on"))})
 }

@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -156,6 +157,76 @@ func TestApprovalsRacingPastTheCapThroughTheDesk(t *testing.T) {
 			}
 			if problems, _, _ := reward.Verify(context.Background(), w.store); len(problems) != 0 {
 				t.Fatalf("ledger: %v", problems)
+			}
+		})
+	}
+}
+
+// A committee member records what was paid: a payment not worth exactly
+// the approval is refused with a page saying why, and writes nothing; the
+// reward page and oversight then show what was really paid.
+func TestPaymentMustBeWorthItsApproval(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			w := newWorld(t, b)
+			analyst := w.login(w.addUser("kim", tip.RoleAnalyst))
+			judge1 := w.login(w.addUser("judge-one", tip.RoleCommittee))
+			judge2 := w.login(w.addUser("judge-two", tip.RoleCommittee))
+			w.submit("The tanker's cargo was seized after my report", "", "")
+			_, queue := analyst.get("/tips")
+			id := tipLink.FindStringSubmatch(queue)[1]
+			rid, _ := recommendOn(t, analyst, id, "250000")
+			for _, j := range []*browser{judge1, judge2} {
+				if resp, _ := j.post("/rewards/"+rid+"/approve", nil); resp.StatusCode != http.StatusSeeOther {
+					t.Fatalf("approval: %d", resp.StatusCode)
+				}
+			}
+			if _, page := judge1.get("/rewards/" + rid); !strings.Contains(page, `name="usd_value"`) || !strings.Contains(page, "worth exactly the approved US$250,000") {
+				t.Fatal("the payment form should ask for the value in US dollars and say the payment must equal the approval")
+			}
+			pay := func(amount, currency, method, usdValue string) (int, string) {
+				resp, page := judge1.post("/rewards/"+rid+"/payments", url.Values{"amount": {amount}, "currency": {currency}, "method": {method},
+					"usd_value": {usdValue}, "reference": {"TX-9"}, "paid_on": {"2025-03-10"}})
+				return resp.StatusCode, page
+			}
+			for _, c := range []struct {
+				amount, currency, method, usdValue string
+				status                             int
+				says                               string
+			}{
+				{"2500000", "USD", "bank", "", http.StatusConflict, "US$250,000 was approved, but the payment records 2500000 USD"},
+				{"25000", "usd", "cash", "", http.StatusConflict, "the payment records 25000 USD"},
+				{"250000", "USD", "bank", "2500000", http.StatusConflict, "its value is recorded as US$2,500,000"},
+				{"250000", "EUR", "bank", "250000", http.StatusConflict, "a bank payment is made in USD, not EUR"},
+				{"3.75", "XBT", "crypto", "", http.StatusBadRequest, "needs its value in whole US dollars"},
+				{"3.75", "XBT", "crypto", "2,500,000", http.StatusConflict, "the 3.75 XBT paid are recorded as worth US$2,500,000"},
+				{"many", "USD", "bank", "", http.StatusBadRequest, "amount paid must be a positive number"},
+			} {
+				status, page := pay(c.amount, c.currency, c.method, c.usdValue)
+				if status != c.status || !strings.Contains(html.UnescapeString(page), c.says) {
+					t.Fatalf("paying %s %s by %s (value %q): want %d saying %q, got %d\n%s", c.amount, c.currency, c.method, c.usdValue, c.status, c.says, status, page)
+				}
+			}
+			if rw, _ := w.store.Reward(context.Background(), rid); rw.State() != tip.RewardApproved || len(rw.Ledger) != 2 {
+				t.Fatalf("refused payments must write nothing: %s with %d entries", rw.State(), len(rw.Ledger))
+			}
+			entries, _ := w.store.ListAudit(context.Background(), storeFilter(id))
+			for _, e := range entries {
+				if e.Action == "reward.pay" {
+					t.Fatalf("a refused payment was audited as made: %+v", e)
+				}
+			}
+			if status, page := pay("3.75", "XBT", "crypto", "250,000"); status != http.StatusSeeOther {
+				t.Fatalf("a crypto payment worth the approval: %d\n%s", status, page)
+			}
+			if _, page := judge2.get("/rewards/" + rid); !strings.Contains(page, "3.75 XBT, worth US$250,000 by crypto") {
+				t.Fatalf("the ledger should show what was paid and its value:\n%s", page)
+			}
+			if _, page := judge2.get("/oversight"); !strings.Contains(page, "<td>US$250,000</td><td>3.75 XBT</td>") {
+				t.Fatalf("oversight should show what was paid:\n%s", page)
+			}
+			if problems, _, err := reward.Verify(context.Background(), w.store); err != nil || len(problems) != 0 {
+				t.Fatalf("the ledger should reconcile: %v %v", problems, err)
 			}
 		})
 	}

@@ -1,8 +1,10 @@
 // Package reward is the rewards ledger's meaning: what the source is told,
 // the oversight totals, and the verifier that checks the ledger reconciles —
-// every payment has its approval, no report is over its cap, every approval
-// is by two distinct eligible committee members, none of them the
-// recommender.
+// its entries numbered without a gap; every approval by an eligible
+// committee member, never the recommender, each member once; a payment only
+// after two distinct approvals, only one, and worth exactly the approval
+// (tip.Payment.Check); nothing decided after a denial or a payment; no
+// report over its cap.
 //
 // The store enforces these rules as decisions are made; this package checks
 // them again over the whole ledger, so that a database edited behind the
@@ -12,7 +14,11 @@ package reward
 import (
 	"context"
 	"fmt"
+	"maps"
+	"math/big"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"tipline/internal/store"
@@ -112,30 +118,7 @@ func Verify(ctx context.Context, s *store.Store) ([]Problem, int, error) {
 		add := func(format string, args ...any) {
 			problems = append(problems, Problem{r.ID, r.TipID, fmt.Sprintf(format, args...)})
 		}
-		approvers := map[string]bool{}
-		approved := false
-		for i, e := range r.Ledger {
-			if e.Seq != i+1 {
-				add("ledger entry %d is numbered %d: an entry was removed or reordered", i+1, e.Seq)
-			}
-			switch e.Kind {
-			case tip.LedgerApprove:
-				switch {
-				case e.Actor == r.RecommendedBy:
-					add("approved by its own recommender %s", e.Actor)
-				case !committee[e.Actor]:
-					add("approved by %s, who is not on the committee", e.Actor)
-				case approvers[e.Actor]:
-					add("approved twice by %s", e.Actor)
-				}
-				approvers[e.Actor] = true
-				approved = approved || len(approvers) >= tip.ApprovalsNeeded
-			case tip.LedgerPay:
-				if !approved {
-					add("paid (entry %d) without the approval of %d distinct committee members", e.Seq, tip.ApprovalsNeeded)
-				}
-			}
-		}
+		checkLedger(r, committee, add)
 		if r.CountsTowardCap() {
 			committed[r.TipID] += r.AmountUSD
 		}
@@ -165,6 +148,69 @@ func Verify(ctx context.Context, s *store.Store) ([]Problem, int, error) {
 	return problems, len(rewards), nil
 }
 
+// checkLedger walks one reward's ledger as the store would have written it,
+// and reports every entry the store would have refused: a gap in the
+// numbering; an approval by the recommender, by someone not on the
+// committee, twice by one member, or once the reward was decided; a denial
+// once it was decided; a payment before the approvals, a second payment,
+// or one not worth exactly the approval; anything after a denial.
+func checkLedger(r tip.Reward, committee map[string]bool, add func(format string, args ...any)) {
+	approvers := map[string]bool{}
+	state := tip.RewardRecommended
+	for i, e := range r.Ledger {
+		if e.Seq != i+1 {
+			add("ledger entry %d is numbered %d: an entry was removed or reordered", i+1, e.Seq)
+		}
+		if e.Kind == tip.LedgerCorrect {
+			continue
+		}
+		switch state {
+		case tip.RewardDenied:
+			add("entry %d (%s) follows the denial", e.Seq, e.Kind)
+			continue
+		case tip.RewardPaid:
+			if e.Kind == tip.LedgerPay {
+				add("paid twice (entry %d): the reward was paid already", e.Seq)
+			} else {
+				add("entry %d (%s) follows the payment", e.Seq, e.Kind)
+			}
+			continue
+		}
+		switch e.Kind {
+		case tip.LedgerApprove:
+			switch {
+			case state != tip.RewardRecommended:
+				add("approved again (entry %d) by %s once already approved", e.Seq, e.Actor)
+			case e.Actor == r.RecommendedBy:
+				add("approved by its own recommender %s", e.Actor)
+			case !committee[e.Actor]:
+				add("approved by %s, who is not on the committee", e.Actor)
+			case approvers[e.Actor]:
+				add("approved twice by %s", e.Actor)
+			}
+			approvers[e.Actor] = true
+			if len(approvers) >= tip.ApprovalsNeeded && state == tip.RewardRecommended {
+				state = tip.RewardApproved
+			}
+		case tip.LedgerDeny:
+			if state != tip.RewardRecommended {
+				add("denied (entry %d) once already %s", e.Seq, state)
+			}
+			state = tip.RewardDenied
+		case tip.LedgerPay:
+			if state != tip.RewardApproved {
+				add("paid (entry %d) without the approval of %d distinct committee members", e.Seq, tip.ApprovalsNeeded)
+			}
+			if err := e.Payment().Check(r.AmountUSD); err != nil {
+				add("payment (entry %d) differs from the approval: %s", e.Seq, tip.ErrorMessage(err))
+			}
+			state = tip.RewardPaid
+		default:
+			add("entry %d is of unknown kind %q", e.Seq, e.Kind)
+		}
+	}
+}
+
 // Totals are the oversight figures of one offer in one period.
 type Totals struct {
 	OfferID          string
@@ -172,18 +218,21 @@ type Totals struct {
 	Recommended      int64
 	Approved         int64
 	Denied           int64
-	Paid             int64 // USD approved amounts of paid rewards
+	Paid             int64    // USD: the value recorded with each payment
+	PaidAs           []string // what was paid, summed per currency: "250000 USD", "3.75 XBT"
 	Count            int
 	DecidedCount     int
 	MeanDaysToDecide float64
 }
 
 // Oversight computes totals per offer and month from the ledger, with the
-// mean time from report to decision.
+// mean time from report to decision. What was paid is read from the
+// payments themselves, not from the approvals they settle.
 func Oversight(rewards []tip.Reward, received map[string]time.Time) []Totals {
 	byKey := map[string]*Totals{}
 	var keys []string
 	daysSum := map[string]float64{}
+	paidIn := map[string]map[string]*big.Rat{}
 	for _, r := range rewards {
 		key := r.OfferID + " " + r.RecommendedAt.Format("2006-01")
 		t, ok := byKey[key]
@@ -199,9 +248,14 @@ func Oversight(rewards []tip.Reward, received map[string]time.Time) []Totals {
 			t.Approved += r.AmountUSD
 		case tip.RewardPaid:
 			t.Approved += r.AmountUSD
-			t.Paid += r.AmountUSD
 		case tip.RewardDenied:
 			t.Denied += r.AmountUSD
+		}
+		for _, e := range r.Ledger {
+			if e.Kind == tip.LedgerPay {
+				t.Paid += e.ValueUSD
+				paidIn[key] = addPaid(paidIn[key], e.Paid, e.Currency)
+			}
 		}
 		if at := r.DecidedAt(); !at.IsZero() {
 			t.DecidedCount++
@@ -217,7 +271,35 @@ func Oversight(rewards []tip.Reward, received map[string]time.Time) []Totals {
 		if t.DecidedCount > 0 {
 			t.MeanDaysToDecide = daysSum[k] / float64(t.DecidedCount)
 		}
+		for _, currency := range slices.Sorted(maps.Keys(paidIn[k])) {
+			t.PaidAs = append(t.PaidAs, decimal(paidIn[k][currency])+" "+currency)
+		}
 		out = append(out, *t)
 	}
 	return out
+}
+
+// addPaid adds an amount as paid to the sums per currency. One that is not
+// a number (only a database edited by hand holds one; Verify reports it) is
+// left out.
+func addPaid(sums map[string]*big.Rat, paid, currency string) map[string]*big.Rat {
+	n, ok := new(big.Rat).SetString(paid)
+	if !ok {
+		return sums
+	}
+	if sums == nil {
+		sums = map[string]*big.Rat{}
+	}
+	if sums[currency] == nil {
+		sums[currency] = new(big.Rat)
+	}
+	sums[currency].Add(sums[currency], n)
+	return sums
+}
+
+// decimal writes an exact sum of decimal amounts in its shortest form.
+func decimal(n *big.Rat) string {
+	s := n.FloatString(18)
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
 }

@@ -120,18 +120,16 @@ func (s *Store) Recommend(ctx context.Context, r *tip.Reward, sealedJustificatio
 type Decision struct {
 	RewardID string
 	Kind     tip.LedgerKind
-	Actor    string // user id
-	Amount   int64  // pay
-	Currency string // pay
-	Method   string // pay
-	Sealed   []byte // sealed detail: a reason, a payment reference
+	Actor    string      // user id
+	Payment  tip.Payment // pay: checked against the approval here
+	Sealed   []byte      // sealed detail: a reason, a payment reference
 }
 
 // Decide appends a decision to a reward's ledger, enforcing the rules in one
 // transaction: the recommender never approves; a member approves once; an
 // approval that would take the report past its cap is refused; only an
-// approved reward is paid; nothing follows a denial or a payment but a
-// correction.
+// approved reward is paid, and only what was approved (tip.Payment.Check);
+// nothing follows a denial or a payment but a correction.
 func (s *Store) Decide(ctx context.Context, d Decision) (tip.Reward, error) {
 	var out tip.Reward
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -157,10 +155,13 @@ func (s *Store) Decide(ctx context.Context, d Decision) (tip.Reward, error) {
 			}
 			detail = id
 		}
-		e := tip.LedgerEntry{ID: tip.NewID(), Seq: len(r.Ledger) + 1, Kind: d.Kind, Actor: d.Actor, At: time.Now().UTC(),
-			Amount: d.Amount, Currency: d.Currency, Method: d.Method}
-		if _, err := s.exec(ctx, tx, `INSERT INTO reward_ledger (id, reward_id, seq, kind, actor, at, amount, currency, method, detail_blob)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, r.ID, e.Seq, string(e.Kind), e.Actor, e.At.Unix(), e.Amount, e.Currency, e.Method, detail); err != nil {
+		e := tip.LedgerEntry{ID: tip.NewID(), Seq: len(r.Ledger) + 1, Kind: d.Kind, Actor: d.Actor, At: time.Now().UTC()}
+		if d.Kind == tip.LedgerPay {
+			e.Paid, _ = tip.ParsePaid(d.Payment.Paid) // checked above
+			e.Currency, e.Method, e.ValueUSD = d.Payment.Currency, d.Payment.Method, d.Payment.ValueUSD
+		}
+		if _, err := s.exec(ctx, tx, `INSERT INTO reward_ledger (id, reward_id, seq, kind, actor, at, amount, paid, currency, method, detail_blob)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, r.ID, e.Seq, string(e.Kind), e.Actor, e.At.Unix(), e.ValueUSD, e.Paid, e.Currency, e.Method, detail); err != nil {
 			if isUniqueViolation(err) {
 				return tip.Errorf(tip.CodeConflict, "another decision on this reward was recorded at the same moment: reload and try again")
 			}
@@ -210,8 +211,8 @@ func (s *Store) checkDecision(ctx context.Context, tx *sql.Tx, r tip.Reward, d D
 		if state != tip.RewardApproved {
 			return tip.Errorf(tip.CodeConflict, "only an approved reward can be paid; this one is %s", state)
 		}
-		if d.Amount <= 0 || d.Currency == "" {
-			return tip.Errorf(tip.CodeInvalid, "give the amount paid and its currency")
+		if err := d.Payment.Check(r.AmountUSD); err != nil {
+			return err
 		}
 	case tip.LedgerCorrect:
 	default:
@@ -270,7 +271,7 @@ func (s *Store) rewardsWhere(ctx context.Context, q execer, cond string, args ..
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	lrows, err := q.QueryContext(ctx, s.rebind(`SELECT l.reward_id, l.id, l.seq, l.kind, l.actor, l.at, l.amount, l.currency, l.method, COALESCE(l.detail_blob, '')
+	lrows, err := q.QueryContext(ctx, s.rebind(`SELECT l.reward_id, l.id, l.seq, l.kind, l.actor, l.at, l.amount, l.paid, l.currency, l.method, COALESCE(l.detail_blob, '')
 		FROM reward_ledger l JOIN rewards r ON r.id = l.reward_id WHERE r.`+cond+` ORDER BY l.reward_id, l.seq`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read the reward ledger: %w", err)
@@ -280,7 +281,7 @@ func (s *Store) rewardsWhere(ctx context.Context, q execer, cond string, args ..
 		var rid, kind string
 		var e tip.LedgerEntry
 		var at int64
-		if err := lrows.Scan(&rid, &e.ID, &e.Seq, &kind, &e.Actor, &at, &e.Amount, &e.Currency, &e.Method, &e.DetailBlob); err != nil {
+		if err := lrows.Scan(&rid, &e.ID, &e.Seq, &kind, &e.Actor, &at, &e.ValueUSD, &e.Paid, &e.Currency, &e.Method, &e.DetailBlob); err != nil {
 			return nil, err
 		}
 		e.Kind, e.At = tip.LedgerKind(kind), time.Unix(at, 0).UTC()

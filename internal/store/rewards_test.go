@@ -60,7 +60,8 @@ func TestRewardRulesAreEnforcedByTheStore(t *testing.T) {
 		if _, err := recommend(t, s, id, 2_500_000, "analyst"); tip.ErrorCode(err) != tip.CodeConflict {
 			t.Fatalf("a recommendation past the remaining cap must be refused, got %v", err)
 		}
-		if _, err := s.Decide(context.Background(), store.Decision{RewardID: r.ID, Kind: tip.LedgerPay, Actor: "m2", Amount: 3_000_000, Currency: "USD", Method: "bank"}); err != nil {
+		if _, err := s.Decide(context.Background(), store.Decision{RewardID: r.ID, Kind: tip.LedgerPay, Actor: "m2",
+			Payment: tip.Payment{Paid: "3000000", Currency: "USD", Method: "bank", ValueUSD: 3_000_000}}); err != nil {
 			t.Fatal(err)
 		}
 		got, _ = s.Reward(context.Background(), r.ID)
@@ -110,6 +111,53 @@ func TestApprovalsRacingPastTheCapCannotBothWin(t *testing.T) {
 			if round == 0 && approved != 1 {
 				t.Fatalf("exactly one approval should win, got %d (%v)", approved, errs)
 			}
+		}
+	})
+}
+
+// The store itself refuses a payment not worth its approval, whoever calls
+// it: the check is in the decision's transaction, and nothing is written.
+func TestPaymentDifferingFromItsApprovalIsRefusedByTheStore(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		o := newOffer(t, s)
+		n := newTip(o)
+		if err := s.CommitTips(ctx, []*store.NewTip{n}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := recommend(t, s, n.Tip.ID, 250_000, "analyst")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []string{"m1", "m2"} {
+			if err := decide(s, r.ID, tip.LedgerApprove, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pay := func(p tip.Payment) error {
+			_, err := s.Decide(ctx, store.Decision{RewardID: r.ID, Kind: tip.LedgerPay, Actor: "m1", Payment: p, Sealed: []byte("sealed reference")})
+			return err
+		}
+		for _, p := range []tip.Payment{
+			{Paid: "2500000", Currency: "USD", Method: "bank", ValueUSD: 2_500_000},
+			{Paid: "250000", Currency: "USD", Method: "bank", ValueUSD: 2_500_000},
+			{Paid: "250000", Currency: "EUR", Method: "bank", ValueUSD: 250_000},
+			{Paid: "40", Currency: "XBT", Method: "crypto", ValueUSD: 2_500_000},
+		} {
+			if err := pay(p); tip.ErrorCode(err) != tip.CodeConflict {
+				t.Fatalf("%+v on a US$250,000 approval: want conflict, got %v", p, err)
+			}
+		}
+		if got, _ := s.Reward(ctx, r.ID); got.State() != tip.RewardApproved || len(got.Ledger) != 2 {
+			t.Fatalf("refused payments must leave the ledger as it was: %s, %d entries", got.State(), len(got.Ledger))
+		}
+		if err := pay(tip.Payment{Paid: "3.75", Currency: "XBT", Method: "crypto", ValueUSD: 250_000}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Reward(ctx, r.ID)
+		e := got.Ledger[len(got.Ledger)-1]
+		if got.State() != tip.RewardPaid || e.Paid != "3.75" || e.Currency != "XBT" || e.Method != "crypto" || e.ValueUSD != 250_000 {
+			t.Fatalf("the crypto payment as stored: %s %+v", got.State(), e)
 		}
 	})
 }

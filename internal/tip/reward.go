@@ -43,17 +43,25 @@ type Reward struct {
 	Ledger            []LedgerEntry
 }
 
-// LedgerEntry is one append-only entry.
+// LedgerEntry is one append-only entry. A payment carries what was paid
+// (Paid, Currency, Method) and its value in whole US dollars (ValueUSD),
+// which is what reconciles with the approval.
 type LedgerEntry struct {
 	ID         string
 	Seq        int
 	Kind       LedgerKind
 	Actor      string
 	At         time.Time
-	Amount     int64
+	ValueUSD   int64
+	Paid       string
 	Currency   string
 	Method     string
 	DetailBlob string
+}
+
+// Payment returns what a payment entry records.
+func (e LedgerEntry) Payment() Payment {
+	return Payment{Paid: e.Paid, Currency: e.Currency, Method: e.Method, ValueUSD: e.ValueUSD}
 }
 
 // State folds the ledger: denied once any member denies; approved once
