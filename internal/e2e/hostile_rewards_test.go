@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"tipline/internal/store"
-	"tipline/internal/store/storetest"
 )
 
 // The mismatched payment of the hostile review, against the real binary: a
@@ -25,12 +24,7 @@ func TestHostileMismatchedPaymentFails(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real server")
 	}
-	bin := buildTipline(t)
-	b := storetest.Backends(t)[0]
-	args := []string{"--data", b.DataDir}
-	if out, err := exec.Command(bin, append([]string{"init"}, args...)...).CombinedOutput(); err != nil {
-		t.Fatalf("init: %v\n%s", err, out)
-	}
+	bin, b, args := newInstallation(t)
 	kim := cliAddUser(t, bin, args, "kim", "analyst", "kim's long passphrase here")
 	judges := []*cliUser{
 		cliAddUser(t, bin, args, "judge-one", "committee", "the first judge's passphrase"),
