@@ -35,6 +35,7 @@ var backupTables = []backupTable{
 	{name: "settings", order: "name"},
 	{name: "list_versions", order: "id"},
 	{name: "list_current", order: "source"},
+	{name: "list_refresh", order: "source"},
 	{name: "users", order: "id"},
 	{name: "user_roles", order: "user_id, role"},
 	{name: "webauthn_credentials", order: "id"},
