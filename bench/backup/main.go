@@ -86,7 +86,9 @@ func run(site, bin, data, dsn string, reports int, fileBytes int64, clients int,
 	wg.Go(func() { duringFailed = submitFor(site, clients, small, nil, stop, &submitted) })
 	time.Sleep(2 * time.Second) // the clients are up to speed
 	from := submitted.Load()
+	walStop, walPeak := sampleWAL(data)
 	backup = measure(bin, append([]string{"backup", "--to", file}, db...)...)
+	close(walStop)
 	during := float64(submitted.Load()-from) / backup.wall.Seconds()
 	close(stop)
 	wg.Wait()
@@ -99,6 +101,9 @@ func run(site, bin, data, dsn string, reports int, fileBytes int64, clients int,
 	info, _ := os.Stat(file)
 	fmt.Printf("tipline backup: %s, peak RSS %d MiB, file %.2f GiB\n", backup.wall.Round(10*time.Millisecond), backup.maxRSS>>10, float64(info.Size())/(1<<30))
 	fmt.Printf("submissions during the backup: %.1f/s = %.0f%% of without\n", during, 100*during/base)
+	if dsn == "" {
+		fmt.Printf("SQLite WAL during the backup: at most %d MiB\n", <-walPeak>>20)
+	}
 
 	var ref result
 	if dsn == "" {
@@ -114,16 +119,26 @@ func run(site, bin, data, dsn string, reports int, fileBytes int64, clients int,
 		fmt.Printf("sqlite3 .backup + cp -r blobs/ + sync: %s, peak RSS %d MiB (ratio tipline/reference %.2f)\n", ref.wall.Round(10*time.Millisecond), ref.maxRSS>>10, backup.wall.Seconds()/ref.wall.Seconds())
 		os.RemoveAll(copyDir)
 	} else {
-		dump := filepath.Join(work, "pg.dump")
-		ref = measure("pg_dump", "-Fc", "-f", dump, "--dbname", pgDumpDSN(dsn))
-		if ref.err == nil {
-			ref.err = measure("sync").err
+		// pg_dump -Fc compresses by default, which ciphertext defeats;
+		// -Z0 is the same dump without it.
+		for _, level := range []string{"", "-Z0"} {
+			dump := filepath.Join(work, "pg.dump")
+			args := []string{"-Fc", "-f", dump, "--dbname", pgDumpDSN(dsn)}
+			if level != "" {
+				args = append(args, level)
+			}
+			ref = measure("pg_dump", args...)
+			if ref.err == nil {
+				ref.err = measure("sync").err
+			}
+			if ref.err != nil {
+				return ref.err
+			}
+			info, _ := os.Stat(dump)
+			fmt.Printf("pg_dump -Fc %s+ sync: %s, peak RSS %d MiB, file %.2f GiB (ratio tipline/pg_dump %.2f)\n", level+strings.Repeat(" ", min(len(level), 1)),
+				ref.wall.Round(10*time.Millisecond), ref.maxRSS>>10, float64(info.Size())/(1<<30), backup.wall.Seconds()/ref.wall.Seconds())
+			os.Remove(dump)
 		}
-		if ref.err != nil {
-			return ref.err
-		}
-		fmt.Printf("pg_dump -Fc: %s, peak RSS %d MiB (ratio tipline/pg_dump %.2f)\n", ref.wall.Round(10*time.Millisecond), ref.maxRSS>>10, backup.wall.Seconds()/ref.wall.Seconds())
-		os.Remove(dump)
 	}
 
 	target := filepath.Join(work, "restored")
@@ -140,6 +155,27 @@ func run(site, bin, data, dsn string, reports int, fileBytes int64, clients int,
 	os.RemoveAll(target)
 	os.Remove(file)
 	return nil
+}
+
+// sampleWAL follows the size of SQLite's WAL until stop is closed, and
+// sends the largest it saw.
+func sampleWAL(data string) (chan struct{}, chan int64) {
+	stop, peak := make(chan struct{}), make(chan int64, 1)
+	go func() {
+		var most int64
+		for {
+			if info, err := os.Stat(filepath.Join(data, "tipline.db-wal")); err == nil {
+				most = max(most, info.Size())
+			}
+			select {
+			case <-stop:
+				peak <- most
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	return stop, peak
 }
 
 func dbArgs(dsn string) []string {

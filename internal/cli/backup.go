@@ -55,6 +55,7 @@ func runBackup(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 		recipients = append(recipients, r)
 	}
+	lowerPriority()
 	st, err := openExisting(*data, *dsn)
 	if err != nil {
 		return err

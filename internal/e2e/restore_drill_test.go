@@ -52,6 +52,9 @@ func TestRestoreDrill(t *testing.T) {
 			if err != nil {
 				t.Fatalf("backup: %v\n%s", err, out)
 			}
+			if during := len(load.receipts()) - len(before); during == 0 {
+				t.Fatal("no receipt was issued while the backup ran: the drill did not overlap load and backup")
+			}
 			load.await(t, len(before)+20) // and load went on after it
 			if failed := load.stop(); failed > 0 {
 				t.Fatalf("%d submissions failed while the backup ran", failed)

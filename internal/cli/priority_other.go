@@ -1,0 +1,6 @@
+//go:build !linux
+
+package cli
+
+// lowerPriority does nothing where per-thread priorities are not Linux's.
+func lowerPriority() {}
