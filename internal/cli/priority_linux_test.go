@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -11,16 +12,14 @@ import (
 func TestLowerPriorityCoversEveryThread(t *testing.T) {
 	lowerPriority()
 	done := make(chan struct{})
-	for range 4 { // busy goroutines make the runtime start threads
+	started := make(chan struct{})
+	for range 4 { // each wires a thread of its own: the runtime starts new ones
 		go func() {
-			for {
-				select {
-				case <-done:
-					return
-				default:
-				}
-			}
+			runtime.LockOSThread()
+			started <- struct{}{}
+			<-done
 		}()
+		<-started
 	}
 	defer close(done)
 	tasks, err := os.ReadDir("/proc/self/task")
