@@ -42,6 +42,26 @@ var (
 // as different words ("un" and "jong" share a letter by chance).
 const wordFloor = 0.8
 
+// shortWordFloor is wordFloor for a pair of which one word has at most
+// shortWord letters, as a Korean or Chinese syllable has: one letter of four
+// changed leaves two such words about 0.83 alike ("hang" and "shan", "sung"
+// and "son"), yet they are different syllables and, being common, made
+// names that share a surname match ("Gao Hang" scored 0.917 against "GAO,
+// Shan"). Romanisations of one syllable meet at the Latin or Korean key
+// level instead, which scores 0.94 or more.
+const (
+	shortWordFloor = 0.9
+	shortWord      = 4
+)
+
+// floorFor is the similarity under which words a and b are different words.
+func floorFor(a, b *tokenWord) float64 {
+	if min(len(a.text), len(b.text)) <= shortWord {
+		return shortWordFloor
+	}
+	return wordFloor
+}
+
 func (ix *Index) tokenForms(c *translit.Name) []tokenForm {
 	var out []tokenForm
 	for _, text := range c.LatinForms() {
@@ -146,11 +166,11 @@ func tokenScore(q, a *tokenForm) float64 {
 		qw := &qs[i]
 		best, bj := 0.0, -1
 		for j := range as {
-			if s := wordSimilarity(qw, &as[j]); s > best {
+			if s := wordSimilarity(qw, &as[j]); s > best && s >= floorFor(qw, &as[j]) {
 				best, bj = s, j
 			}
 		}
-		if best < wordFloor {
+		if bj < 0 {
 			qMissing += qw.idf
 			continue
 		}

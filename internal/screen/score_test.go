@@ -37,6 +37,9 @@ func TestScoringRules(t *testing.T) {
 		{"CJSCZEST", "ofac:16811", true},               // a legal form glued on: CJSC ZEST
 		{"OOOEKOGRUPP", "ofac:36576", true},            // OOO EKOGRUPP
 		{"Tapani Tapani Lassila", "ofac:11290", false}, // "TA PANG": syllables are not joined
+		// Syllables one letter apart are different syllables: "chen" is
+		// not "chon", nor "gang" "jang" (0.87 before).
+		{"Chen Gang", "ofac:17069", false}, // CHONG CHON GANG
 	} {
 		if tc.key == "" {
 			if r := ix.Screen(tc.query, screen.Options{}); len(r.Hits) != 0 {
