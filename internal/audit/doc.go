@@ -40,20 +40,32 @@
 // Verify naming the first entry they touched: recomputing the hashes does not
 // help them, since they cannot recompute the signatures.
 //
-// Two things a database-only attacker can still do are caught only with the
-// operator's help:
+// Two things a database-only attacker can still do are caught only by a
+// head recorded earlier somewhere the attacker cannot reach:
 //
-//   - Cut off the newest entries. The remaining chain is intact, so Verify
-//     can tell only if it is given a head recorded earlier somewhere the
-//     attacker cannot reach: run "tipline audit head" regularly (say from
-//     cron) and keep its output off the server; "tipline audit verify
-//     --head HASH" then fails if the chain no longer reaches it.
-//   - Delete the whole log. An empty log verifies, for the same reason; a
-//     recorded head catches this too.
+//   - Cut off the newest entries. The remaining chain is intact.
+//   - Delete the whole log. An empty log verifies.
 //
 // Someone who holds both the database and the key file (a full seizure of a
-// live server) can rewrite the log; only a head recorded elsewhere exposes
-// that.
+// live server) can rewrite the log and sign it anew; only a head recorded
+// elsewhere before exposes that.
+//
+// # Anchors
+//
+// An AnchorFile records heads automatically: "tipline serve --audit-anchor
+// FILE" appends an Anchor — seq, hash, time, and an HMAC of the three under
+// the audit key — at start, every AnchorEvery while the log grows, and at
+// shutdown, one line each, fsynced, to a file outside the data folder.
+// Before each anchor it checks that the chain still holds the last one and
+// that every entry since is intact, and logs an error, appending nothing,
+// when not. VerifyAnchors ("tipline audit verify --anchors FILE") checks
+// that the chain holds every anchor: an anchored seq that is gone is
+// Truncated, one with another hash is Rewritten. The MAC keeps anyone
+// without the key file from adding anchors that fit a forged chain; it
+// cannot stop lines from being deleted, so keep the file where the server's
+// attackers cannot delete from it — another machine, or a file the system
+// keeps append-only (chattr +a) — and copy it off the server.
+// "tipline audit head" still prints the head, to record by hand.
 //
 // # Verifying
 //

@@ -1,11 +1,13 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"tipline/internal/store"
 )
@@ -30,6 +32,9 @@ const (
 	// Truncated: the chain ends before reaching the head recorded elsewhere,
 	// so its newest entries were cut off.
 	Truncated Kind = "truncated"
+	// Rewritten: the entry is intact and signed, but not the one anchored at
+	// its seq: the chain was rewritten from there on, with the audit key.
+	Rewritten Kind = "rewritten"
 )
 
 // Damage names the first bad entry in the chain and what is wrong with it.
@@ -58,31 +63,71 @@ type Report struct {
 // A damaged chain returns a Report whose Damage is set and that same
 // *Damage as the error; other errors mean the log could not be read.
 func (l *Log) Verify(ctx context.Context, head string) (Report, error) {
+	return l.verify(ctx, head, nil)
+}
+
+// VerifyAnchors is Verify that also checks anchors (see AnchorFile): each
+// must be signed with the audit key, and the chain must hold, at each
+// anchor's seq, an entry with the anchor's hash. The first entry that breaks
+// either rule is the Damage: Truncated when the chain ends before an
+// anchored entry, Rewritten when an anchored entry has another hash now.
+func (l *Log) VerifyAnchors(ctx context.Context, head string, anchors []Anchor) (Report, error) {
+	if err := l.checkSigned(anchors); err != nil {
+		return Report{}, err
+	}
+	return l.verify(ctx, head, anchors)
+}
+
+func (l *Log) verify(ctx context.Context, head string, anchors []Anchor) (Report, error) {
 	if head != "" {
 		if b, err := hex.DecodeString(head); err != nil || len(b) != 32 {
 			return Report{}, fmt.Errorf("head %q is not a hex SHA-256 hash", head)
 		}
 	}
+	anchors = slices.SortedStableFunc(slices.Values(anchors), func(a, b Anchor) int { return cmp.Compare(a.Seq, b.Seq) })
 	rep := Report{Head: Genesis}
 	reached := head == "" || head == Genesis
 	next := int64(1)
-	// From the smallest seq there is, so that a row forged at seq 0 or below
-	// is reported rather than skipped (the auditor's page would show it).
-	err := l.store.WalkAudit(ctx, math.MinInt64, func(e store.AuditEntry) error {
-		if d := l.check(ctx, e, next, rep.Head); d != nil {
-			return d
+	// matchAnchors checks the anchors at seq against the entry there.
+	matchAnchors := func(seq int64, hash string) *Damage {
+		for len(anchors) > 0 && anchors[0].Seq == seq {
+			if a := anchors[0]; a.Hash != hash {
+				return &Damage{Seq: seq, Kind: Rewritten, Why: fmt.Sprintf(
+					"%s recorded entry %d with hash %s, and the entry there now has hash %s: the log was rewritten after it was anchored", a.where(), seq, a.Hash, hash)}
+			}
+			anchors = anchors[1:]
 		}
-		rep.Entries++
-		rep.Head = e.Hash
-		next = e.Seq + 1
-		reached = reached || e.Hash == head
 		return nil
-	})
+	}
+	var err error
+	if d := matchAnchors(0, Genesis); d != nil {
+		err = d
+	} else {
+		// From the smallest seq there is, so that a row forged at seq 0 or
+		// below is reported rather than skipped (the auditor's page would
+		// show it).
+		err = l.store.WalkAudit(ctx, math.MinInt64, func(e store.AuditEntry) error {
+			if d := l.check(ctx, e, next, rep.Head); d != nil {
+				return d
+			}
+			if d := matchAnchors(e.Seq, e.Hash); d != nil {
+				return d
+			}
+			rep.Entries++
+			rep.Head = e.Hash
+			next = e.Seq + 1
+			reached = reached || e.Hash == head
+			return nil
+		})
+	}
 	var d *Damage
 	switch {
 	case errors.As(err, &d):
 	case err != nil:
 		return rep, fmt.Errorf("failed to verify the audit log: %w", err)
+	case len(anchors) > 0:
+		d = &Damage{Seq: next, Kind: Truncated, Why: fmt.Sprintf(
+			"the chain ends at entry %d, but %s recorded entry %d: newer entries were removed", next-1, anchors[0].where(), anchors[0].Seq)}
 	case !reached:
 		d = &Damage{Seq: next, Kind: Truncated, Why: fmt.Sprintf(
 			"the chain ends at entry %d and never reaches the recorded head %s: newer entries were removed (or the head is from another installation)", next-1, head)}
@@ -135,4 +180,49 @@ func (l *Log) signedAs(ctx context.Context, e store.AuditEntry) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// extend checks that the chain still holds the anchor from (the whole chain
+// when from is nil) and that every entry after it is intact, and returns the
+// head: what an AnchorFile may anchor next, having read only the new entries.
+func (l *Log) extend(ctx context.Context, from *Anchor) (seq int64, hash string, err error) {
+	if from == nil {
+		rep, err := l.Verify(ctx, "")
+		if err != nil {
+			return 0, "", err
+		}
+		return rep.Entries, rep.Head, nil
+	}
+	seq, hash = from.Seq, from.Hash
+	found := seq == 0 && hash == Genesis
+	after := seq - 1
+	if seq == 0 {
+		after = math.MinInt64
+	}
+	err = l.store.WalkAudit(ctx, after, func(e store.AuditEntry) error {
+		if !found {
+			if e.Seq != from.Seq {
+				return &Damage{Seq: from.Seq, Kind: Removed, Why: fmt.Sprintf("%s recorded entry %d, which is missing now", from.where(), from.Seq)}
+			}
+			if e.Hash != from.Hash {
+				return &Damage{Seq: from.Seq, Kind: Rewritten, Why: fmt.Sprintf(
+					"%s recorded entry %d with hash %s, and the entry there now has hash %s: the log was rewritten after it was anchored", from.where(), from.Seq, from.Hash, e.Hash)}
+			}
+			found = true
+			return nil
+		}
+		if d := l.check(ctx, e, seq+1, hash); d != nil {
+			return d
+		}
+		seq, hash = e.Seq, e.Hash
+		return nil
+	})
+	if err == nil && !found {
+		err = &Damage{Seq: from.Seq, Kind: Truncated, Why: fmt.Sprintf(
+			"the chain ends before entry %d, which %s recorded: newer entries were removed", from.Seq, from.where())}
+	}
+	if err != nil {
+		return 0, "", err
+	}
+	return seq, hash, nil
 }

@@ -15,8 +15,9 @@ import (
 
 func init() {
 	register(command{name: "audit", order: 8, run: runAudit, usage: "" +
-		"  tipline audit verify --data DIR [--db DSN] [--head HASH]\n" +
-		"                         check that the audit log is intact (and reaches HASH)\n" +
+		"  tipline audit verify --data DIR [--db DSN] [--head HASH] [--anchors FILE]\n" +
+		"                         check that the audit log is intact (and reaches HASH, and holds\n" +
+		"                         every head that serve --audit-anchor wrote to FILE)\n" +
 		"  tipline audit head --data DIR [--db DSN]\n" +
 		"                         print the audit log's head hash, to keep off the server"})
 }
@@ -39,6 +40,7 @@ func runAuditVerify(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "the data folder, with the key file (required)")
 	dsn := fs.String("db", "", "PostgreSQL DSN; without it, SQLite in the data folder")
 	head := fs.String("head", "", "a head recorded earlier with \"tipline audit head\": the chain must reach it")
+	anchorFile := fs.String("anchors", "", "the file serve --audit-anchor appends to: the chain must hold every head in it")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,11 +50,21 @@ func runAuditVerify(args []string, stdout, stderr io.Writer) error {
 	if b, err := hex.DecodeString(*head); err != nil || (*head != "" && len(b) != sha256.Size) {
 		return usageError{withHint(fmt.Errorf("--head %q is not a head", *head), "--head takes the 64 hex digits that \"tipline audit head\" printed")}
 	}
-	rep, err := verifyAudit(context.Background(), *data, *dsn, *head)
+	var anchors []audit.Anchor
+	if *anchorFile != "" {
+		var err error
+		if anchors, err = audit.ReadAnchorFile(*anchorFile); err != nil {
+			return withHint(err, "--anchors takes the file that serve --audit-anchor writes")
+		}
+	}
+	rep, err := verifyAudit(context.Background(), *data, *dsn, *head, anchors)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "audit log intact: %d entries, head %s\n", rep.Entries, rep.Head)
+	if *anchorFile != "" {
+		fmt.Fprintf(stdout, "it holds all %d anchors of %s\n", len(anchors), *anchorFile)
+	}
 	return nil
 }
 
@@ -68,7 +80,7 @@ func runAuditHead(args []string, stdout, stderr io.Writer) error {
 	if err := auditArgs(fs.Args(), *data, "head"); err != nil {
 		return err
 	}
-	rep, err := verifyAudit(context.Background(), *data, *dsn, "")
+	rep, err := verifyAudit(context.Background(), *data, *dsn, "", nil)
 	if err != nil {
 		return err
 	}
@@ -88,7 +100,7 @@ func auditArgs(rest []string, data, sub string) error {
 
 // verifyAudit opens the installation and verifies its chain, turning damage
 // into an error that names the first bad entry and says what to do.
-func verifyAudit(ctx context.Context, data, dsn, head string) (audit.Report, error) {
+func verifyAudit(ctx context.Context, data, dsn, head string, anchors []audit.Anchor) (audit.Report, error) {
 	keys, err := install.Load(data)
 	if err != nil {
 		return audit.Report{}, withHint(err, "--data must be the installation's data folder: the audit key is in its key file")
@@ -102,9 +114,12 @@ func verifyAudit(ctx context.Context, data, dsn, head string) (audit.Report, err
 	if err != nil {
 		return audit.Report{}, err
 	}
-	rep, err := log.Verify(ctx, head)
+	rep, err := log.VerifyAnchors(ctx, head, anchors)
 	var d *audit.Damage
 	if !errors.As(err, &d) {
+		if errors.Is(err, audit.ErrAnchorNotSigned) {
+			err = withHint(err, "--anchors must be the file this installation's serve --audit-anchor writes; an edited anchor file is itself evidence: keep it")
+		}
 		return rep, err
 	}
 	err = error(d)
@@ -116,6 +131,8 @@ func verifyAudit(ctx context.Context, data, dsn, head string) (audit.Report, err
 		return rep, withHint(err, "if every entry fails, check that --data is this database's installation: its key file signs the log")
 	case d.Kind == audit.Truncated:
 		return rep, withHint(err, "the newest entries are gone: compare with a database backup, and keep this database as it is for investigation")
+	case d.Kind == audit.Rewritten:
+		return rep, withHint(err, "the log was rewritten with the audit key (the key file was read): treat the server as compromised, and keep this database and the anchors as they are for investigation")
 	}
 	return rep, withHint(err, "compare with a database backup to see what changed, and keep this database as it is for investigation")
 }

@@ -59,6 +59,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	deskCert := fs.String("desk-cert", "", "serve the desk over TLS 1.3 with this certificate (PEM; with --desk-key)")
 	deskKey := fs.String("desk-key", "", "the private key of --desk-cert (PEM)")
 	retain := fs.Duration("retain-closed", 365*24*time.Hour, "shred closed reports this long after closing, unless on legal hold (0: keep for ever)")
+	auditAnchor := fs.String("audit-anchor", "", "append the audit log's signed head to this file, outside the data folder, at start, every 5 minutes and at shutdown (check: tipline audit verify --anchors FILE)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -77,6 +78,11 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	anchors, err := openAuditAnchors(a, *data, *auditAnchor)
+	if err != nil {
+		return err
+	}
+	defer anchors.close()
 
 	onionKey, err := onionService(*data, a.keys, *onionAddr, *torControl)
 	if err != nil {
@@ -146,6 +152,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	go src.Run(runCtx)
 	go backOffice.Run(runCtx)
 	go screener.Run(runCtx)
+	anchors.run(runCtx, logger)
 	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on %s://%s/\n", publicLn.Addr(), deskScheme, deskLn.Addr())
 	if notifier != nil {
 		go notifier.Run(runCtx)
@@ -179,6 +186,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		s.Shutdown(shutdown)
 	}
 	stopRun()
+	anchors.close()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
