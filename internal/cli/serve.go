@@ -161,6 +161,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		go refreshLists(runCtx, a, listsURL, *listsRefresh, logger)
 	}
 	logStart(ctx, logger, a, "http://"+publicLn.Addr().String(), deskScheme+"://"+deskLn.Addr().String(), *onionAddr)
+	go watchSecretsLeftBehind(runCtx, logger, *data)
 	if onionKey != nil {
 		password, err := readSecretFile(*torPasswordFile)
 		if err != nil {

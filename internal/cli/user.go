@@ -91,6 +91,7 @@ func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 		if err := os.WriteFile(*qr, png, 0o600); err != nil {
 			return withHint(fmt.Errorf("the user was added, but the QR code could not be written: %w", err), "the totp_uri printed above is the same secret")
 		}
+		fmt.Fprintf(stderr, "%s holds %s's second factor: once it is scanned, delete it (shred -u %s).\n", *qr, *name, *qr)
 	}
 	// No HTML escaping: the URI holds "&", which must stay pasteable.
 	enc := json.NewEncoder(stdout)

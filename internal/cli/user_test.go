@@ -196,6 +196,9 @@ func TestUserAddURIIsPasteableAndQRMatches(t *testing.T) {
 	if info, _ := os.Stat(qr); info.Mode().Perm() != 0o600 {
 		t.Fatalf("QR code file mode %v, want 0600", info.Mode().Perm())
 	}
+	if !strings.Contains(errOut, qr+" holds kim's second factor: once it is scanned, delete it") {
+		t.Fatalf("user add does not say to delete the QR code once scanned: %q", errOut)
+	}
 }
 
 // user list shows each user's roles, state and last login to the hour.

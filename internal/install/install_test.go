@@ -77,3 +77,41 @@ func TestLoadRefusesAMissingOrDamagedKeyFile(t *testing.T) {
 		t.Fatalf("a bad recipient must name the flag, got %v", err)
 	}
 }
+
+// The recovery identity that init writes, and any other age private key put
+// in the data folder, is found there until it is moved away; an
+// installation made with an offline recipient holds none.
+func TestLeftBehindFindsPrivateKeysInTheDataFolder(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := install.Init(context.Background(), install.Options{DataDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	identity := filepath.Join(dir, install.RecoveryIdentityFile)
+	if found, err := install.LeftBehind(dir); err != nil || len(found) != 1 || found[0] != identity {
+		t.Fatalf("found %v, %v; want %s", found, err, identity)
+	}
+	if err := os.Rename(identity, filepath.Join(dir, "copy-for-grant.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := install.LeftBehind(dir); len(found) != 1 || filepath.Base(found[0]) != "copy-for-grant.txt" {
+		t.Fatalf("a recovery identity under another name was not found: %v", found)
+	}
+	os.Remove(filepath.Join(dir, "copy-for-grant.txt"))
+	if found, _ := install.LeftBehind(dir); len(found) != 0 {
+		t.Fatalf("found %v in a data folder without private keys", found)
+	}
+
+	offline, _ := seal.NewKey()
+	dir = t.TempDir()
+	if _, err := install.Init(context.Background(), install.Options{DataDir: dir, RecoveryRecipient: offline.Recipient().String()}); err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := install.LeftBehind(dir); len(found) != 0 {
+		t.Fatalf("found %v with an offline recipient", found)
+	}
+	classic := filepath.Join(dir, "old.key")
+	os.WriteFile(classic, []byte("# created by age-keygen\nAGE-SECRET-KEY-1QQQQ\n"), 0o600)
+	if found, _ := install.LeftBehind(dir); len(found) != 1 || found[0] != classic {
+		t.Fatalf("a classic age identity was not found: %v", found)
+	}
+}
