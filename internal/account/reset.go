@@ -34,13 +34,34 @@ func (a *Service) ResetPassword(ctx context.Context, userID, password string) (C
 }
 
 // Grant wraps a tip key the granter holds to another user: from the
-// granter's session, or with the recovery identity on the command line.
+// granter's session, or with the recovery identity on the command line. The
+// user must be able to receive it (CheckGrantee).
 func (a *Service) Grant(ctx context.Context, tipID string, tipKey *seal.Key, to tip.User) error {
+	if err := CheckGrantee(to); err != nil {
+		return err
+	}
 	wrapped, err := WrapTipKey(tipKey, to)
 	if err != nil {
 		return err
 	}
 	return a.Store.GrantTipKey(ctx, tipID, to.Holder(), wrapped)
+}
+
+// CheckGrantee says why a report may not be granted to u: only an enabled
+// analyst is granted reports. A committee member reads only what a
+// recommendation shares with them (the reports a reward is recommended on),
+// and an admin or an auditor reads no report at all.
+func CheckGrantee(u tip.User) error {
+	switch {
+	case u.Disabled:
+		return tip.Errorf(tip.CodeInvalid, "%s is disabled: a disabled user is granted no report", u.Name)
+	case u.Has(tip.RoleAnalyst):
+		return nil
+	case u.Has(tip.RoleCommittee):
+		return tip.Errorf(tip.CodeInvalid, "%s is on the reward committee, which reads a report only when a reward is recommended on it: only analysts are granted reports", u.Name)
+	default:
+		return tip.Errorf(tip.CodeInvalid, "%s is not an analyst: only analysts are granted reports", u.Name)
+	}
 }
 
 // WrapTipKey wraps a tip key to a user's public key, for a grant.

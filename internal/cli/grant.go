@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"tipline/internal/account"
 	"tipline/internal/audit"
 	"tipline/internal/seal"
 	"tipline/internal/tip"
@@ -16,17 +17,18 @@ import (
 func init() {
 	register(command{name: "grant", order: 4, run: runGrant, usage: "" +
 		"  tipline grant --data DIR --recovery-identity FILE --to NAME [--offer ID]\n" +
-		"                         give a user the reports that existed before they joined"})
+		"                         give an analyst the reports that existed before they joined"})
 }
 
 // runGrant opens tips with the offline recovery identity and wraps their keys
-// to a user: how older reports reach an analyst who joined later.
+// to an analyst: how older reports reach an analyst who joined later. Each
+// grant commits with its audit entry.
 func runGrant(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("grant", stderr)
 	data := fs.String("data", "", "the data folder (required)")
 	dsn := fs.String("db", "", "PostgreSQL DSN")
 	identity := fs.String("recovery-identity", "", "the file holding the offline recovery identity (required)")
-	to := fs.String("to", "", "the user to grant to (required)")
+	to := fs.String("to", "", "the name of the analyst to grant to (required)")
 	offer := fs.String("offer", "", "only this offer's reports (default: all)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -45,14 +47,14 @@ func runGrant(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	defer a.Close()
 	user, _, err := a.store.UserByName(ctx, *to)
+	if tip.ErrorCode(err) == tip.CodeNotFound {
+		return withHint(fmt.Errorf("no user named %q", *to), "tipline user list --data "+*data+" lists the users and their roles; reports are granted to enabled analysts")
+	}
 	if err != nil {
-		return cliError(err)
+		return err
 	}
-	if !user.Has(tip.RoleAnalyst) && !user.Has(tip.RoleCommittee) {
-		return fmt.Errorf("%s is neither an analyst nor a committee member: only they read reports", user.Name)
-	}
-	if user.Disabled {
-		return withHint(fmt.Errorf("%s is disabled: no report is granted to a disabled user", user.Name), "an admin enables them on the desk (Users) first")
+	if err := account.CheckGrantee(user); err != nil {
+		return withHint(cliError(err), granteeHint(user))
 	}
 	ids, err := a.store.TipsOfOffer(ctx, *offer)
 	if err != nil {
@@ -66,18 +68,32 @@ func runGrant(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 		tipKey, err := seal.Unwrap(wrapped, key)
 		if err != nil {
-			return withHint(fmt.Errorf("report %s does not open with this identity", id), "is this the installation's recovery identity?")
+			return withHint(fmt.Errorf("report %s does not open with this identity (%d granted before it)", id, granted), "is this the installation's recovery identity?")
 		}
-		if err := a.accounts.Grant(ctx, id, tipKey, user); err != nil {
-			return cliError(err)
-		}
-		if err := a.audit.Record(ctx, audit.Event{Actor: "cli", Action: "grant", TipID: id, Detail: "to " + user.Holder() + " with the recovery identity"}); err != nil {
+		// The grant and its audit entry commit together.
+		gctx, err := a.audit.Attach(ctx, audit.Event{Actor: "cli", Action: "grant", TipID: id, Detail: "to " + user.Holder() + " with the recovery identity"})
+		if err != nil {
 			return err
+		}
+		if err := a.accounts.Grant(gctx, id, tipKey, user); err != nil {
+			return fmt.Errorf("failed to grant report %s (%d granted before it): %w", id, granted, cliError(err))
 		}
 		granted++
 	}
-	fmt.Fprintf(stdout, "granted %d reports to %s\n", granted, user.Name)
+	fmt.Fprintf(stdout, "granted %d %s to %s\n", granted, plural(granted, "report"), user.Name)
 	return nil
+}
+
+// granteeHint says what to do instead of granting reports to u.
+func granteeHint(u tip.User) string {
+	switch {
+	case u.Disabled:
+		return "an admin enables them on the desk (Users) first"
+	case u.Has(tip.RoleCommittee):
+		return "a committee member reads a report once an analyst recommends a reward on it, from the report's page on the desk"
+	default:
+		return "grant reports to an analyst; tipline user list shows each user's roles"
+	}
 }
 
 // readIdentity reads an age identity file: comments and blank lines skipped.

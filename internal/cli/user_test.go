@@ -110,7 +110,7 @@ func TestGrantWithTheRecoveryIdentity(t *testing.T) {
 	run(t, "a long enough passphrase\n", "user", "add", "--data", dir, "--name", "lee", "--role", "analyst")
 
 	code, out, errOut := run(t, "", "grant", "--data", dir, "--recovery-identity", filepath.Join(dir, install.RecoveryIdentityFile), "--to", "lee")
-	if code != 0 || !strings.Contains(out, "granted 1 reports to lee") {
+	if code != 0 || !strings.Contains(out, "granted 1 report to lee") {
 		t.Fatalf("grant: %d %q %q", code, out, errOut)
 	}
 	code, _, errOut = run(t, "", "grant", "--data", dir, "--recovery-identity", filepath.Join(dir, "nope.txt"), "--to", "lee")
