@@ -27,7 +27,14 @@ type reportPage struct {
 	Analysts  []tip.User
 	Screening *screening.Outcome
 	Actors    map[string]string // audit actor -> a name to show
+	Rewards   []reportReward    // recommended on this report, oldest first
 	Draft     string            // the message form's text: empty on this page
+}
+
+type reportReward struct {
+	Reward      tip.Reward
+	State       tip.RewardState
+	Recommender string
 }
 
 type messageView struct {
@@ -93,6 +100,14 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	if p.Linked, err = s.linkedVisible(ctx, sess, id); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	rewards, err := s.store.RewardsOfTip(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, rw := range rewards {
+		p.Rewards = append(p.Rewards, reportReward{Reward: rw, State: rw.State(), Recommender: s.userName(ctx, rw.RecommendedBy)})
 	}
 	if p.History, err = s.store.ListAudit(ctx, store.AuditFilter{TipID: id, Limit: 100}); err != nil {
 		s.fail(w, r, err)
