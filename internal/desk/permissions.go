@@ -101,6 +101,7 @@ func (s *Server) routes() []route {
 		{"POST /rewards/{rid}/approve", members, s.approve},
 		{"POST /rewards/{rid}/deny", members, s.deny},
 		{"POST /rewards/{rid}/payments", members, s.pay},
+		{"POST /rewards/{rid}/share", analysts, s.shareReward},
 		{"GET /oversight", overseers, s.oversight},
 		{"GET /oversight.csv", overseers, s.oversightCSV},
 		{"GET /admin/settings", admins, s.settings},

@@ -50,6 +50,7 @@ var expectedMatrix = map[string]string{
 	"POST /rewards/{rid}/approve":               committee,
 	"POST /rewards/{rid}/deny":                  committee,
 	"POST /rewards/{rid}/payments":              committee,
+	"POST /rewards/{rid}/share":                 analyst,
 	"GET /oversight":                            overseers,
 	"GET /oversight.csv":                        overseers,
 	"GET /admin/users":                          admin,

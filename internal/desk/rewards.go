@@ -42,7 +42,7 @@ func (s *Server) recommend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rw := &tip.Reward{ID: tip.NewID(), TipID: id, AmountUSD: amount, RecommendedBy: sess.User.ID, RecommendedAt: time.Now().UTC()}
-	shares, err := s.committeeShares(ctx, key)
+	shares, err := s.committeeShares(ctx, id, key)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -59,24 +59,45 @@ func (s *Server) recommend(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/rewards/"+rw.ID, http.StatusSeeOther)
 }
 
-// committeeShares wraps a report's key to every enabled committee member,
-// to be stored with the recommendation they decide on.
-func (s *Server) committeeShares(ctx context.Context, key *seal.Key) (map[string][]byte, error) {
-	users, err := s.store.Users(ctx)
+// committeeShares wraps a report's key to every enabled committee member
+// who cannot read the report yet, to be stored with the recommendation they
+// decide on (or with a later share of it).
+func (s *Server) committeeShares(ctx context.Context, tipID string, key *seal.Key) (map[string][]byte, error) {
+	members, err := s.committeeLacking(ctx, tipID)
 	if err != nil {
 		return nil, err
 	}
 	shares := map[string][]byte{}
-	for _, u := range users {
-		if u.Has(tip.RoleCommittee) && !u.Disabled {
-			wrapped, err := account.WrapTipKey(key, u)
-			if err != nil {
-				return nil, err
-			}
-			shares[u.Holder()] = wrapped
+	for _, u := range members {
+		wrapped, err := account.WrapTipKey(key, u)
+		if err != nil {
+			return nil, err
 		}
+		shares[u.Holder()] = wrapped
 	}
 	return shares, nil
+}
+
+// committeeLacking lists the enabled committee members who hold no key to
+// a report: those who joined, or were given a new key, after a reward on it
+// was recommended.
+func (s *Server) committeeLacking(ctx context.Context, tipID string) ([]tip.User, error) {
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []tip.User
+	for _, u := range users {
+		if !u.Has(tip.RoleCommittee) || u.Disabled {
+			continue
+		}
+		if _, err := s.store.WrappedKey(ctx, tipID, u.Holder()); tip.ErrorCode(err) == tip.CodeNotFound {
+			out = append(out, u)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 type rewardRow struct {
@@ -124,6 +145,9 @@ type rewardPage struct {
 	Ledger      []ledgerView
 	Methods     []string
 	CanDecide   bool
+	// Unshared names the committee members who cannot read the report of
+	// an open reward, for an analyst who can share it with them.
+	Unshared []string
 }
 
 // rewardDetail shows a recommendation with its evidence and ledger, and the
@@ -149,6 +173,16 @@ func (s *Server) rewardDetail(w http.ResponseWriter, r *http.Request) {
 	if err := s.openBlobJSON(ctx, rw.TipID, rw.JustificationBlob, key, &p.Sealed); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if sess.User.Has(tip.RoleAnalyst) && rw.Open() {
+		lacking, err := s.committeeLacking(ctx, rw.TipID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, u := range lacking {
+			p.Unshared = append(p.Unshared, u.Name)
+		}
 	}
 	for _, e := range rw.Ledger {
 		v := ledgerView{Entry: e, Actor: s.userName(ctx, e.Actor)}

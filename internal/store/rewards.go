@@ -116,6 +116,33 @@ func (s *Store) Recommend(ctx context.Context, r *tip.Reward, sealedJustificatio
 	})
 }
 
+// ShareReward stores a reward's report key wrapped to committee members
+// who could not read it (shares by holder), while the reward is open: a
+// decided reward leaves the committee nothing to read it for.
+func (s *Store) ShareReward(ctx context.Context, rewardID string, shares map[string][]byte) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := s.rewardIn(ctx, tx, rewardID)
+		if err != nil {
+			return err
+		}
+		if err := s.lockTip(ctx, tx, r.TipID); err != nil {
+			return err
+		}
+		if r, err = s.rewardIn(ctx, tx, rewardID); err != nil {
+			return err
+		}
+		if !r.Open() {
+			return tip.Errorf(tip.CodeConflict, "this reward is %s: the committee has nothing left to decide on it", r.State())
+		}
+		for holder, wrapped := range shares {
+			if err := s.grantTx(ctx, tx, r.TipID, holder, wrapped); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // Decision is a ledger entry to append, with its checks.
 type Decision struct {
 	RewardID string

@@ -115,6 +115,13 @@ func (r Reward) DecidedAt() time.Time {
 	return time.Time{}
 }
 
+// Open reports whether the committee has something left to do: a decision,
+// or the payment of an approved reward.
+func (r Reward) Open() bool {
+	s := r.State()
+	return s == RewardRecommended || s == RewardApproved
+}
+
 // CountsTowardCap reports whether the amount is committed: approved or paid.
 func (r Reward) CountsTowardCap() bool {
 	s := r.State()
