@@ -22,6 +22,7 @@ import (
 	"tipline/internal/notify"
 	"tipline/internal/onion"
 	"tipline/internal/screening"
+	"tipline/internal/web"
 )
 
 const defaultDataDir = "./tipline-data"
@@ -134,7 +135,12 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	servers := []*http.Server{newServer(metrics.SourceSite(src.Handler()), logger), newServer(metrics.Desk(backOffice.Handler()), logger)}
+	// The desk is authenticated but reachable: its request bodies are
+	// watched as the source site's are (intake does its own), fewer at once,
+	// and its users' browsers send headers at once.
+	deskServer := newServer(metrics.Desk(web.NewBodies(web.BodyLimits{MaxBodies: 16}).Guard(backOffice.Handler())), logger)
+	deskServer.ReadHeaderTimeout = 10 * time.Second
+	servers := []*http.Server{newServer(metrics.SourceSite(src.Handler()), logger), deskServer}
 	errs := make(chan error, 3)
 	// The operator's listener first: once the sites answer, so does it.
 	if *metricsAddr != "" {

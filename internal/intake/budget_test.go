@@ -60,7 +60,7 @@ func TestMessagesAreUnderTheBudgets(t *testing.T) {
 		c := s.client(t)
 		c.login(c.submit("/submit", validReport))
 		reply := form{fields: [][2]string{{"message", "the manifest"}}, files: [][2]string{{"manifest.txt", strings.Repeat("x", 20<<10)}}}
-		for i := range 2 { // about 40 KiB: under the quota
+		for i := range 2 { // about 40 KiB sealed, and the report: under the quota
 			if resp, page := c.postMultipart("/status/messages", reply); resp.StatusCode != http.StatusOK {
 				t.Fatalf("reply %d under the quota: %d\n%s", i, resp.StatusCode, page)
 			}
@@ -74,6 +74,9 @@ func TestMessagesAreUnderTheBudgets(t *testing.T) {
 		}
 		if after := storedBytes(t, s); after != before {
 			t.Fatalf("refused replies left %d bytes stored", after-before)
+		}
+		if before > 64<<10 {
+			t.Fatalf("%d bytes stored past a quota of %d", before, 64<<10)
 		}
 	})
 	t.Run("per minute", func(t *testing.T) {

@@ -41,6 +41,10 @@ type Config struct {
 	SubmissionsPerMinute int
 	StorageQuotaBytes    int64
 
+	// Bodies bounds the request bodies received at once and how slowly one
+	// may arrive; zero fields take web.DefaultBodyLimits.
+	Bodies web.BodyLimits
+
 	// FailedReceiptInterval spaces out answers to wrong receipts, across all
 	// clients; FailedReceiptDelay is the least any wrong answer waits.
 	FailedReceiptInterval time.Duration
@@ -63,6 +67,7 @@ type Server struct {
 	guesses   *guessGate
 	budget    *budget
 	holders   recipientCache
+	bodies    *web.Bodies
 	confirm   *confirmPages
 }
 
@@ -101,6 +106,7 @@ func New(cfg Config) (*Server, error) {
 		committer: newCommitter(cfg.Store),
 		guesses:   newGuessGate(cfg.FailedReceiptInterval, cfg.FailedReceiptDelay),
 		budget:    &budget{perMinute: cfg.SubmissionsPerMinute, quota: cfg.StorageQuotaBytes, store: cfg.Store},
+		bodies:    web.NewBodies(cfg.Bodies),
 	}
 	if s.confirm, err = s.prepareConfirmPages(); err != nil {
 		return nil, err
@@ -157,7 +163,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", s.withLang("en", func(w http.ResponseWriter, r *http.Request, lang string) {
 		s.fail(w, lang, tip.Errorf(tip.CodeNotFound, "no such page"))
 	}))
-	return web.Recover(s.log, web.SecureHeaders(web.SourceCSP, s.cfg.Onion, web.CrossOrigin(mux)))
+	return web.Recover(s.log, web.SecureHeaders(web.SourceCSP, s.cfg.Onion, web.CrossOrigin(s.bodies.Guard(mux))))
 }
 
 // withLang serves a page in a language. No page is ever cached: many repeat
@@ -202,6 +208,10 @@ func (s *Server) explain(l web.Localizer, err error) string {
 		return l.T("error_text_too_long", humanBytes(upload.MaxTextBytes))
 	case errors.Is(err, upload.ErrCleaningBusy):
 		return l.T("error_cleaning_busy")
+	case errors.Is(err, web.ErrBodyCrowded):
+		return l.T("error_upload_crowded")
+	case errors.Is(err, web.ErrBodyTooSlow):
+		return l.T("error_upload_too_slow")
 	}
 	switch tip.ErrorCode(err) {
 	case tip.CodeInvalid:

@@ -23,6 +23,7 @@ import (
 	"tipline/internal/seal"
 	"tipline/internal/store"
 	"tipline/internal/store/storetest"
+	"tipline/internal/web"
 )
 
 // site is a real source site on a real store, served over HTTP.
@@ -42,6 +43,7 @@ type siteOptions struct {
 	guessInterval time.Duration // time between answers to wrong receipts
 	perMinute     int
 	quota         int64
+	bodies        web.BodyLimits
 }
 
 // newSite initialises an installation (with a generated recovery identity)
@@ -72,7 +74,7 @@ func newSite(t *testing.T, b storetest.Backend, opt siteOptions) *site {
 	logs := &syncBuffer{}
 	srv, err := intake.New(intake.Config{
 		Store: st, Keys: keys, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		MaxBytes: opt.maxBytes, Onion: opt.onion, SubmissionsPerMinute: opt.perMinute, StorageQuotaBytes: opt.quota,
+		MaxBytes: opt.maxBytes, Onion: opt.onion, SubmissionsPerMinute: opt.perMinute, StorageQuotaBytes: opt.quota, Bodies: opt.bodies,
 		FailedReceiptInterval: max(opt.guessInterval, time.Millisecond), FailedReceiptDelay: time.Millisecond,
 	})
 	if err != nil {

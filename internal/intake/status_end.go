@@ -13,8 +13,11 @@ func (s *Server) statusEnd(w http.ResponseWriter, r *http.Request, lang string) 
 		s.fail(w, lang, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if r.PostFormValue("confirm") == "" {
+	if err := readSmallForm(w, r); err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	if r.PostForm.Get("confirm") == "" {
 		s.fail(w, lang, tip.Errorf(tip.CodeInvalid, "not confirmed"))
 		return
 	}

@@ -13,8 +13,11 @@ import (
 // message after a wait (see guessGate); a right one is never delayed.
 func (s *Server) statusLogin(w http.ResponseWriter, r *http.Request, lang string) {
 	ctx := r.Context()
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	readings, err := receipt.Parse(r.PostFormValue("receipt"))
+	if err := readSmallForm(w, r); err != nil {
+		s.fail(w, lang, err)
+		return
+	}
+	readings, err := receipt.Parse(r.PostForm.Get("receipt"))
 	if err != nil {
 		s.guesses.wait(ctx)
 		problem := "receipt_shape"

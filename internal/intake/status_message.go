@@ -57,7 +57,7 @@ func (s *Server) statusMessage(w http.ResponseWriter, r *http.Request, lang stri
 		return
 	}
 	m := &tip.Message{ID: tip.NewID(), TipID: t.ID, Author: tip.AuthorSource, CreatedAt: time.Now()}
-	spent, err := s.budget.spend(ctx, int64(len(body))+filesSize(files))
+	spent, err := s.budget.spend(ctx, int64(len(body))+up.SealedBytes(files))
 	if err != nil {
 		s.fail(w, lang, err)
 		return

@@ -71,7 +71,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		s.fail(w, lang, err)
 		return
 	}
-	spent, err := s.budget.spend(ctx, int64(len(newTip.Content))+filesSize(files))
+	spent, err := s.budget.spend(ctx, int64(len(newTip.Content))+up.SealedBytes(files))
 	if err != nil {
 		s.fail(w, lang, err)
 		return
@@ -84,15 +84,6 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 	spent.kept()
 
 	s.renderConfirm(w, lang, rcpt.String(), files)
-}
-
-// filesSize is the sealed size of files.
-func filesSize(files []tip.File) int64 {
-	var n int64
-	for _, f := range files {
-		n += f.Size
-	}
-	return n
 }
 
 // sealTip seals the report to the tip key and wraps the key to the receipt,

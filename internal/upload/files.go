@@ -73,9 +73,10 @@ func (u *Upload) process(ctx context.Context, f *StagedFile, key *seal.Key, choi
 		}
 		file.Metadata = reportOf(rep)
 	case f.typ.Cleanable():
-		cleaned, cleanedSize, rep, err := clean(ctx, st, plain, size, f.typ, key.Recipient())
+		cleaned, cleanedSize, sealedSize, rep, err := clean(ctx, st, plain, size, f.typ, key.Recipient())
 		if cleaned != "" {
 			u.staged = append(u.staged, cleaned)
+			u.sealed[cleaned] = sealedSize
 		}
 		if err != nil {
 			if isStoreError(err) {
@@ -111,11 +112,12 @@ func openStaged(ctx context.Context, st *store.Store, blobID string, key *seal.K
 	return b, plain, size, nil
 }
 
-// clean writes a cleaned copy of a file into a new staging blob.
-func clean(ctx context.Context, st *store.Store, plain io.ReaderAt, size int64, typ metadata.Type, to seal.Recipient) (string, int64, metadata.Report, error) {
+// clean writes a cleaned copy of a file into a new staging blob, and
+// returns its id, its size and its sealed size.
+func clean(ctx context.Context, st *store.Store, plain io.ReaderAt, size int64, typ metadata.Type, to seal.Recipient) (string, int64, int64, metadata.Report, error) {
 	bw, err := st.NewStagedBlob(ctx)
 	if err != nil {
-		return "", 0, metadata.Report{}, storeError{err}
+		return "", 0, 0, metadata.Report{}, storeError{err}
 	}
 	counter := &countingWriter{}
 	var rep metadata.Report
@@ -131,9 +133,9 @@ func clean(ctx context.Context, st *store.Store, plain io.ReaderAt, size int64, 
 	}
 	if err != nil {
 		bw.Discard()
-		return "", 0, metadata.Report{}, err
+		return "", 0, 0, metadata.Report{}, err
 	}
-	return bw.ID(), counter.n, rep, nil
+	return bw.ID(), counter.n, bw.Size(), rep, nil
 }
 
 type closer interface{ Close() error }

@@ -43,7 +43,8 @@ type Upload struct {
 	Files  []*StagedFile
 
 	st     *store.Store
-	staged []string // every blob staged for this upload, cleaned copies too
+	staged []string         // every blob staged for this upload, cleaned copies too
+	sealed map[string]int64 // the sealed size of each
 }
 
 // StagedFile is a file sealed, as it arrived, into a staging blob.
@@ -59,6 +60,16 @@ type StagedFile struct {
 // is safe after a successful commit too.
 func (u *Upload) Discard(ctx context.Context) {
 	u.st.DeleteStaged(context.WithoutCancel(ctx), u.staged...)
+}
+
+// SealedBytes is what files, as Process returned them, take in the store:
+// their sealed size, for the storage quota.
+func (u *Upload) SealedBytes(files []tip.File) int64 {
+	var n int64
+	for _, f := range files {
+		n += u.sealed[f.BlobID]
+	}
+	return n
 }
 
 // BlobIDs lists the blobs a message or tip must adopt for its files.
@@ -106,7 +117,7 @@ func Read(w http.ResponseWriter, r *http.Request, st *store.Store, to seal.Recip
 	if err != nil {
 		return nil, tip.Errorf(tip.CodeInvalid, "expected multipart/form-data")
 	}
-	u := &Upload{Fields: url.Values{}, st: st}
+	u := &Upload{Fields: url.Values{}, st: st, sealed: map[string]int64{}}
 	if err := u.read(r.Context(), st, mr, text, to); err != nil {
 		u.Discard(r.Context())
 		var tooLarge *http.MaxBytesError
@@ -180,6 +191,7 @@ func (u *Upload) read(ctx context.Context, st *store.Store, mr *multipart.Reader
 		if f != nil {
 			u.Files = append(u.Files, f)
 			u.staged = append(u.staged, f.blob)
+			u.sealed[f.blob] = f.size
 		}
 	}
 }
