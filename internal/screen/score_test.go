@@ -40,6 +40,11 @@ func TestScoringRules(t *testing.T) {
 		// Syllables one letter apart are different syllables: "chen" is
 		// not "chon", nor "gang" "jang" (0.87 before).
 		{"Chen Gang", "ofac:17069", false}, // CHONG CHON GANG
+		// A syllable of a Korean name missing or different on either
+		// side is another person (0.857 and 0.897 before).
+		{"Son Chae Hyok", "un:KPi.031", false}, // SON JONG HYOK
+		{"Sang Min Song", "ofac:19532", false}, // SON, Jong Hyok, a.k.a. Son Min
+		{"Son Jong Hyok", "un:KPi.031", true},
 	} {
 		if tc.key == "" {
 			if r := ix.Screen(tc.query, screen.Options{}); len(r.Hits) != 0 {
