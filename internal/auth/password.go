@@ -114,9 +114,6 @@ func NewHasher(p Params, maxConcurrent int) *Hasher {
 	}
 }
 
-// Params returns the parameters new records are made with.
-func (h *Hasher) Params() Params { return h.params }
-
 // NewPassword makes a record for password with a fresh random salt, and
 // returns it with the 32-byte wrapping secret derived from the same hash.
 // It does not apply the password policy: call [CheckPolicy] first.

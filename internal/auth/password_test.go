@@ -168,7 +168,7 @@ func TestParamsValidate(t *testing.T) {
 			t.Errorf("%+v.Validate() = %v, want ok %v", tc.p, err, tc.ok)
 		}
 	}
-	if NewHasher(Params{}, 0).Params() != DefaultParams {
+	if NewHasher(Params{}, 0).params != DefaultParams {
 		t.Error("zero Params should mean DefaultParams")
 	}
 }

@@ -104,7 +104,7 @@ func TestMemoryIsBounded(t *testing.T) {
 		runtime.ReadMemStats(&before)
 		_, err := clean(io.Discard, nil)
 		runtime.ReadMemStats(&after)
-		if !IsDamaged(err) { // the stream ends without an end marker
+		if !isDamaged(err) { // the stream ends without an end marker
 			t.Errorf("%s: got %v, want a DamagedError at the end of the stream", name, err)
 		}
 		if grown := after.TotalAlloc - before.TotalAlloc; grown > 4<<20 {

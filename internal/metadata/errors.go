@@ -38,10 +38,3 @@ var ErrTooLarge = errors.New("this file is too large to be checked for metadata"
 func damaged(format string, off int64, reason string) error {
 	return &DamagedError{Format: format, Offset: off, Reason: reason}
 }
-
-// IsDamaged reports whether err says that a file is malformed (as opposed to an I/O
-// error of the reader or writer, which the caller should treat as internal).
-func IsDamaged(err error) bool {
-	var d *DamagedError
-	return errors.As(err, &d)
-}

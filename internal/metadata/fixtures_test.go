@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"image"
@@ -174,4 +175,11 @@ func readTestdata(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// isDamaged reports whether err says that a file is malformed, as opposed to an
+// error of the reader or writer.
+func isDamaged(err error) bool {
+	var d *DamagedError
+	return errors.As(err, &d)
 }

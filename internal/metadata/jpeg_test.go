@@ -154,7 +154,7 @@ func TestCleanJPEGDamaged(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := CleanJPEG(io.Discard, bytes.NewReader(tt.in))
-			if !IsDamaged(err) {
+			if !isDamaged(err) {
 				t.Fatalf("want a DamagedError, got %v", err)
 			}
 			if msg := err.Error(); !strings.Contains(msg, tt.at) || !strings.HasPrefix(msg, "this JPEG file is damaged") {

@@ -132,7 +132,7 @@ func TestCleanPDFDamaged(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := CleanPDF(&bytes.Buffer{}, bytes.NewReader(in), int64(len(in)))
-			if !IsDamaged(err) || !strings.HasPrefix(err.Error(), "this PDF file is damaged") {
+			if !isDamaged(err) || !strings.HasPrefix(err.Error(), "this PDF file is damaged") {
 				t.Fatalf("got %v, want a DamagedError", err)
 			}
 		})
@@ -217,12 +217,12 @@ func references(o types.Object) []types.IndirectRef {
 // A document pdfcpu cannot write is damaged; a writer that fails is not.
 func TestCleanPDFTellsDamageFromWriteFailure(t *testing.T) {
 	noPages := []byte("%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
-	if _, err := CleanPDF(&bytes.Buffer{}, bytes.NewReader(noPages), int64(len(noPages))); !IsDamaged(err) {
+	if _, err := CleanPDF(&bytes.Buffer{}, bytes.NewReader(noPages), int64(len(noPages))); !isDamaged(err) {
 		t.Errorf("a catalog whose page tree is missing: got %v, want a DamagedError", err)
 	}
 	good := buildPDF(t, plainJPEG(t, 8, 8))
 	_, err := CleanPDF(failingWriter{}, bytes.NewReader(good), int64(len(good)))
-	if err == nil || IsDamaged(err) || !errors.Is(err, errDiskFull) {
+	if err == nil || isDamaged(err) || !errors.Is(err, errDiskFull) {
 		t.Errorf("a failing writer: got %v, want its error, not a DamagedError", err)
 	}
 }

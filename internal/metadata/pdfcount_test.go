@@ -11,7 +11,7 @@ import (
 // takes memory (about 3 KiB), and a small file can hold many.
 func TestCleanPDFRefusesTooManyObjects(t *testing.T) {
 	many := pdfOfObjects(MaxPDFObjects + 1)
-	if _, err := CleanPDF(&bytes.Buffer{}, bytes.NewReader(many), int64(len(many))); !IsDamaged(err) || !strings.Contains(err.Error(), "objects") {
+	if _, err := CleanPDF(&bytes.Buffer{}, bytes.NewReader(many), int64(len(many))); !isDamaged(err) || !strings.Contains(err.Error(), "objects") {
 		t.Fatalf("%d objects: got %v, want a DamagedError", MaxPDFObjects+1, err)
 	}
 	fewer := pdfOfObjects(1000)

@@ -111,7 +111,7 @@ func TestCleanPNGDamaged(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := CleanPNG(io.Discard, bytes.NewReader(tt.in))
-			if !IsDamaged(err) || !strings.Contains(err.Error(), tt.want) {
+			if !isDamaged(err) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v, want a DamagedError saying %q", err, tt.want)
 			}
 		})

@@ -125,9 +125,6 @@ func (r Report) Count(a Action) int {
 	return n
 }
 
-// Found reports whether any metadata was found at all.
-func (r Report) Found() bool { return len(r.Items) > 0 || r.Unlisted > 0 }
-
 // Group is the items of one category, as Summary returns them.
 type Group struct {
 	Category Category

@@ -203,9 +203,6 @@ func (r Recipient) String() string {
 	return r.encoded
 }
 
-// IsZero reports whether r was never set.
-func (r Recipient) IsZero() bool { return r.r == nil }
-
 // PostQuantum reports whether things sealed to r resist a future quantum computer.
 func (r Recipient) PostQuantum() bool {
 	_, hybrid := r.r.(*age.HybridRecipient)

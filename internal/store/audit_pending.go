@@ -31,13 +31,6 @@ func WithoutAudit(ctx context.Context) context.Context {
 	return context.WithValue(ctx, pendingAuditKey{}, (*pendingAudit)(nil))
 }
 
-// AuditWritten reports whether the entries attached to ctx by WithAudit have
-// been committed (with a write).
-func AuditWritten(ctx context.Context) bool {
-	p, _ := ctx.Value(pendingAuditKey{}).(*pendingAudit)
-	return p != nil && p.written.Load()
-}
-
 // auditDue returns the entry attached to ctx that no transaction has
 // committed yet, or nil.
 func auditDue(ctx context.Context) *pendingAudit {

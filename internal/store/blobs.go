@@ -271,6 +271,3 @@ func (s *Store) ReadSmallBlob(ctx context.Context, tipID, id string) ([]byte, er
 
 // Reader returns a sequential reader of the sealed bytes.
 func (b *Blob) Reader() io.Reader { return io.NewSectionReader(b, 0, b.size) }
-
-// ReadAll reads a small blob whole.
-func (b *Blob) ReadAll() ([]byte, error) { return io.ReadAll(b.Reader()) }

@@ -50,7 +50,7 @@ func TestOfferRecipientChangesShowAtOnceHereAndWithinASecondElsewhere(t *testing
 
 		edited := o
 		edited.MaxRewardUSD = 1_000_000
-		if err := s.UpdateOffer(ctx, edited); err != nil {
+		if err := s.SaveOffer(ctx, edited, false, store.RecipientChanges{}); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.DefaultOffer(ctx); got.MaxRewardUSD != 1_000_000 {

@@ -11,13 +11,6 @@ import (
 	"tipline/internal/tip"
 )
 
-// UpdateOffer rewrites what an admin edits of an offer: its texts, maximum,
-// categories, subject and dates. Its id, default flag and creation time stay;
-// so do its reports and rewards, which keep pointing at it.
-func (s *Store) UpdateOffer(ctx context.Context, o tip.Offer) error {
-	return s.SaveOffer(ctx, o, false, RecipientChanges{})
-}
-
 func (s *Store) updateOffer(ctx context.Context, tx *sql.Tx, o tip.Offer) error {
 	title, _ := json.Marshal(o.Title)
 	desc, _ := json.Marshal(o.Description)

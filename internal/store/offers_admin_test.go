@@ -24,7 +24,7 @@ func TestUpdateOfferKeepsIdentity(t *testing.T) {
 		o.Categories = []tip.Category{"oil", "fishing_fleets"}
 		o.Subject = "MV Example (IMO 1234567)"
 		o.StartsAt, o.EndsAt = start, start.AddDate(1, 0, 0)
-		if err := s.UpdateOffer(ctx, o); err != nil {
+		if err := s.SaveOffer(ctx, o, false, store.RecipientChanges{}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Offer(ctx, o.ID)
@@ -37,7 +37,7 @@ func TestUpdateOfferKeepsIdentity(t *testing.T) {
 			t.Fatalf("got %+v", got)
 		}
 		o.ID = tip.NewID()
-		if err := s.UpdateOffer(ctx, o); tip.ErrorCode(err) != tip.CodeNotFound {
+		if err := s.SaveOffer(ctx, o, false, store.RecipientChanges{}); tip.ErrorCode(err) != tip.CodeNotFound {
 			t.Fatalf("updating a missing offer: got %v, want not found", err)
 		}
 	})

@@ -22,12 +22,6 @@ func (s *Store) RewardCeiling(ctx context.Context) (int64, error) {
 	return strconv.ParseInt(v, 10, 64)
 }
 
-// SetRewardCeiling changes the installation-wide ceiling.
-func (s *Store) SetRewardCeiling(ctx context.Context, usd int64) error {
-	_, err := s.writeExec(ctx, `UPDATE settings SET value = ? WHERE name = 'reward_ceiling_usd'`, strconv.FormatInt(usd, 10))
-	return err
-}
-
 // lockTip serialises reward decisions on one tip. SQLite's write
 // transactions are already serial (BEGIN IMMEDIATE on one connection); on
 // PostgreSQL the tip's row is locked until commit, so two approvals racing

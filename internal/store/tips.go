@@ -277,13 +277,6 @@ func (s *Store) EndReceiptAccess(ctx context.Context, tipID string) error {
 	})
 }
 
-// CountTips returns how many tips are stored.
-func (s *Store) CountTips(ctx context.Context) (int, error) {
-	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM tips`).Scan(&n)
-	return n, err
-}
-
 // StoredBytes returns the sealed bytes stored, for the storage quota.
 func (s *Store) StoredBytes(ctx context.Context) (int64, error) {
 	var n sql.NullInt64

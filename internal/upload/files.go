@@ -151,13 +151,17 @@ type countingWriter struct{ n int64 }
 
 func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
-// reportOf turns the metadata package's report into the sealed record.
+// reportOf turns the metadata package's report into the sealed record, its
+// items grouped by category in the order the confirmation page shows them
+// (where the file was taken first).
 func reportOf(rep metadata.Report) tip.MetadataReport {
 	out := tip.MetadataReport{Checked: true}
-	for _, it := range rep.Items {
-		out.Items = append(out.Items, tip.MetadataItem{
-			Category: it.Category.String(), Label: it.Label, Value: it.Value, Removed: it.Action == metadata.Removed,
-		})
+	for _, g := range rep.Summary() {
+		for _, it := range g.Items {
+			out.Items = append(out.Items, tip.MetadataItem{
+				Category: it.Category.String(), Label: it.Label, Value: it.Value, Removed: it.Action == metadata.Removed,
+			})
+		}
 	}
 	return out
 }

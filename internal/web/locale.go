@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"sort"
 	"strings"
 )
 
@@ -56,20 +55,6 @@ func LoadCatalogs() (Catalogs, error) {
 		c[l.Code] = m
 	}
 	return c, nil
-}
-
-// Missing lists, per language, the keys English has and it lacks.
-func (c Catalogs) Missing() map[string][]string {
-	out := map[string][]string{}
-	for lang, m := range c {
-		for k := range c["en"] {
-			if strings.TrimSpace(m[k]) == "" {
-				out[lang] = append(out[lang], k)
-			}
-		}
-		sort.Strings(out[lang])
-	}
-	return out
 }
 
 // Localizer gives the texts of one language to templates: {{.L.T "key"}}.

@@ -61,15 +61,6 @@ func ParseTemplates(set string) (*Templates, error) {
 	return t, nil
 }
 
-// Names lists the page templates, for the test that every one is used.
-func (t *Templates) Names() []string {
-	var out []string
-	for n := range t.pages {
-		out = append(out, n)
-	}
-	return out
-}
-
 // Render writes a page with the given status. It renders into memory first,
 // so a template error becomes a clean 500 instead of half a page.
 func (t *Templates) Render(w http.ResponseWriter, status int, page string, data any) {

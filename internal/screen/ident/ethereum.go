@@ -52,15 +52,6 @@ func eip55(lowerHex string) string {
 	return string(out)
 }
 
-// EIP55 returns the EIP-55 mixed-case spelling of an Ethereum address, for
-// display. It returns "" when addr is not 0x and 40 hex digits.
-func EIP55(addr string) string {
-	if len(addr) != 42 || !strings.HasPrefix(strings.ToLower(addr), "0x") || !isHex(addr[2:]) {
-		return ""
-	}
-	return "0x" + eip55(strings.ToLower(addr[2:]))
-}
-
 func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]

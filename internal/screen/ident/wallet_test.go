@@ -2,7 +2,6 @@ package ident
 
 import (
 	"errors"
-	"strings"
 	"testing"
 )
 
@@ -134,12 +133,16 @@ func TestParseWalletAs(t *testing.T) {
 	}
 }
 
+// The EIP-55 test vector: the checksummed spelling is accepted, and a
+// letter of another case is a checksum failure.
 func TestEIP55(t *testing.T) {
-	got := EIP55("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")
-	if got != "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed" {
-		t.Errorf("EIP55 = %s", got)
+	if got := "0x" + eip55("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"); got != "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed" {
+		t.Errorf("eip55 = %s", got)
 	}
-	if EIP55("0x12") != "" || !strings.HasPrefix(EIP55("0X52908400098527886E0F7030069857D2E4169EE7"), "0x") {
-		t.Error("EIP55 bad input handling")
+	if w, err := ParseWallet("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"); err != nil || !w.Checked {
+		t.Errorf("the checksummed spelling: %+v, %v", w, err)
+	}
+	if _, err := ParseWallet("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"); !errors.Is(err, ErrInvalidWallet) {
+		t.Errorf("one letter of the wrong case: err = %v", err)
 	}
 }

@@ -86,7 +86,9 @@ const (
 // 2024 figure is 287 because sdn.csv alone cuts 18 long Remarks at 1,000
 // characters and the cut clauses, 7 of them wallet addresses, are dropped.
 // Ship IMO numbers outnumber OFAC vessels because a few companies carry a
-// ship's number too; one UN vessel has none ("Does not exist").
+// ship's number too; one UN vessel has none ("Does not exist"). OFAC's
+// "Company Number IMO 543400" has six digits: it is kept as written, as
+// another identifier, not counted as a company IMO number.
 func TestGoldenCounts(t *testing.T) {
 	tests := []struct {
 		file                               string
@@ -97,9 +99,9 @@ func TestGoldenCounts(t *testing.T) {
 	}{
 		{un2026, screen.SourceUN, "2026-02-27", 730, 273, 0, 0, 155, 0, 16, 0},
 		{un2018, screen.SourceUN, "2018-10-29", 703, 390, 0, 0, 155, 0, 3, 0},
-		{ofac2024, screen.SourceOFAC, "", 6854, 7260, 851, 287, 484, 854, 131, 154},
-		{ofac2023, screen.SourceOFAC, "", 5883, 4868, 685, 202, 450, 689, 97, 80},
-		{ofac2021, screen.SourceOFAC, "", 4620, 3950, 406, 97, 414, 410, 73, 51},
+		{ofac2024, screen.SourceOFAC, "", 6854, 7260, 851, 287, 484, 854, 130, 154},
+		{ofac2023, screen.SourceOFAC, "", 5883, 4868, 685, 202, 450, 689, 96, 80},
+		{ofac2021, screen.SourceOFAC, "", 4620, 3950, 406, 97, 414, 410, 72, 51},
 		{ofacXML, screen.SourceOFAC, "2018-04-06", 94, 471, 74, 0, 0, 74, 0, 45},
 		{unVessels, screen.SourceUNVessels, "2020-06-04", 0, 0, 59, 0, 59, 58, 0, 49},
 	}

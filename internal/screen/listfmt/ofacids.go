@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"tipline/internal/screen"
+	"tipline/internal/screen/ident"
 )
 
 // OFAC writes the same facts two ways: as "Type value" clauses in the
@@ -133,11 +134,15 @@ func vesselRegistration(e *screen.Entry, v, raw string) {
 	addID(e, screen.Identifier{Type: screen.IDOther, Value: v, Raw: raw})
 }
 
+// companyOrOther reads an OFAC company number: an IMO company number when it is
+// one (seven digits after "IMO"), any other number as it is written.
 func companyOrOther(e *screen.Entry, v, raw string) {
 	v = clean(v)
 	if rest, ok := strings.CutPrefix(v, "IMO "); ok {
-		addID(e, screen.Identifier{Type: screen.IDCompanyIMO, Value: digits(rest), Raw: raw})
-		return
+		if n, err := ident.ParseCompanyIMO(rest); err == nil {
+			addID(e, screen.Identifier{Type: screen.IDCompanyIMO, Value: string(n), Raw: raw})
+			return
+		}
 	}
 	addID(e, screen.Identifier{Type: screen.IDOther, Value: documentNumber(v), Raw: raw})
 }
