@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -30,7 +31,7 @@ func (s *Store) ShredDue(ctx context.Context, cutoff time.Time) ([]string, error
 // as they expire.
 func (s *Store) ShredTip(ctx context.Context, tipID string) error {
 	var files []string
-	err := s.forgetTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if s.files != nil {
 			var err error
 			if files, err = s.fileBlobsOf(ctx, tx, tipID); err != nil {
@@ -42,10 +43,15 @@ func (s *Store) ShredTip(ctx context.Context, tipID string) error {
 		}
 		return nil
 	})
-	if err != nil || len(files) == 0 {
+	if err != nil {
 		return err
 	}
-	return s.files.remove(files...)
+	// The rows are gone: the files go, and the database files are
+	// scrubbed, whether or not the other succeeds.
+	if len(files) > 0 {
+		err = s.files.remove(files...)
+	}
+	return errors.Join(err, s.scrub(ctx))
 }
 
 // shredRows deletes a tip's rows inside tx (its blob files are the caller's).
