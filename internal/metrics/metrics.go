@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // The metrics Tipline counts. They live in the Registry below, not in
@@ -65,7 +66,7 @@ func ObserveCommit(start time.Time) { CommitSeconds.Observe(time.Since(start).Se
 
 func init() {
 	Registry.MustRegister(Submissions, BytesReceived, SourceLogins, SourceMessages, DeskLogins, Throttled, CommitSeconds, NotificationsSent, ListRefreshes,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every outcome appears from the start, at zero, so that a rate or an
 	// alert on one works before the first event.
 	for _, o := range []string{"accepted", "invalid", "too_large", "busy", "failed"} {

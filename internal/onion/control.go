@@ -55,7 +55,7 @@ func (c *controller) command(format string, args ...any) ([]string, error) {
 			return nil, fmt.Errorf("failed to read Tor's answer: %w", err)
 		}
 		if len(line) < 4 {
-			return nil, fmt.Errorf("Tor's answer %q is not a control-port reply", line)
+			return nil, fmt.Errorf("the control port's answer %q is not a Tor control-port reply", line)
 		}
 		code, sep, rest := line[:3], line[3], line[4:]
 		if code != "250" {
@@ -103,7 +103,7 @@ func (c *controller) authenticate(password string) error {
 		methods = strings.Split(m, ",")
 		if file != "" {
 			if cookieFile, err = strconv.Unquote(file); err != nil {
-				return fmt.Errorf("Tor named its cookie file oddly (%s): %w", file, err)
+				return fmt.Errorf("the cookie file Tor named is malformed (%s): %w", file, err)
 			}
 		}
 	}
@@ -128,9 +128,9 @@ func (c *controller) authenticate(password string) error {
 	case has("NULL"):
 		_, err = c.command("AUTHENTICATE")
 	case has("HASHEDPASSWORD"):
-		return errors.New("Tor's control port wants a password: give it with --tor-control-password-file")
+		return errors.New("the Tor control port wants a password: give it with --tor-control-password-file")
 	default:
-		return fmt.Errorf("Tor offers no authentication Tipline can use (%s)", strings.Join(methods, ","))
+		return fmt.Errorf("the Tor control port offers no authentication Tipline can use (%s)", strings.Join(methods, ","))
 	}
 	if err != nil {
 		return fmt.Errorf("failed to authenticate to Tor's control port: %w", err)
@@ -156,7 +156,7 @@ func (c *controller) safeCookie(cookieFile string) error {
 		k, v, _ := strings.Cut(field, "=")
 		b, err := hex.DecodeString(v)
 		if err != nil {
-			return fmt.Errorf("Tor's challenge is malformed: %q", lines[0])
+			return fmt.Errorf("the Tor control port's challenge is malformed: %q", lines[0])
 		}
 		switch k {
 		case "SERVERHASH":
@@ -196,7 +196,7 @@ func (c *controller) addOnion(key *Key, target string, pow bool) (string, error)
 			return id + ".onion", nil
 		}
 	}
-	return "", errors.New("Tor did not name the onion service it made")
+	return "", errors.New("the Tor control port did not name the onion service it made")
 }
 
 // waitClosed returns when the connection ends (Tor stopped or restarted) or
