@@ -21,7 +21,7 @@ const importHint = "import lists first: tipline lists import --data DIR ../share
 // not: an empty hit list is an answer, not a failure.
 func init() {
 	register(command{name: "screen", order: 6, run: runScreen, usage: "" +
-		"  tipline screen --data DIR [--db DSN] [--json] [--limit N] [--threshold T] [QUERY...]\n" +
+		"  tipline screen --data DIR [--db DSN] [--json] [--limit N] [--threshold T] [--possible P] [QUERY...]\n" +
 		"                         screen names, identifiers or sentences (or stdin lines) against the lists"})
 }
 
@@ -32,11 +32,15 @@ func runScreen(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "one JSON object per query per line")
 	limit := fs.Int("limit", screen.DefaultLimit, "the most hits to show per query")
 	threshold := fs.Float64("threshold", screen.DefaultThreshold, "the lowest score reported as a hit, 0 to 1")
+	possible := fs.Float64("possible", screen.DefaultPossible, "the lowest score listed as a possible match (not a hit), under --threshold; 0 for none")
 	if err := parseFlags(fs, args); err != nil {
 		return usageError{err}
 	}
 	if *threshold <= 0 || *threshold > 1 {
 		return usageError{withHint(fmt.Errorf("--threshold %v is outside (0, 1]", *threshold), fmt.Sprintf("the default is %v", screen.DefaultThreshold))}
+	}
+	if *possible < 0 || *possible > 0 && *possible >= *threshold {
+		return usageError{withHint(fmt.Errorf("--possible %v must be 0 or under --threshold %v", *possible, *threshold), fmt.Sprintf("the default is %v; 0 lists no possible matches", screen.DefaultPossible))}
 	}
 	if *limit <= 0 {
 		return usageError{withHint(fmt.Errorf("--limit %d must be at least 1", *limit), "e.g. --limit 10")}
@@ -55,7 +59,7 @@ func runScreen(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	ix := screen.NewIndex(lists...)
-	opt := screen.Options{Threshold: *threshold, Limit: *limit}
+	opt := screen.Options{Threshold: *threshold, Limit: *limit, Possible: *possible}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	emit := func(q string) error {
@@ -102,17 +106,26 @@ func printResult(w io.Writer, res screen.Result) {
 	}
 	if len(res.Hits) == 0 {
 		fmt.Fprintln(w, "  no hits")
-		fmt.Fprintln(w)
+	}
+	printHits(w, res.Hits)
+	if len(res.Possible) > 0 {
+		fmt.Fprintln(w, "  possible matches (under the threshold, not hits):")
+		printHits(w, res.Possible)
+	}
+	fmt.Fprintln(w)
+}
+
+func printHits(w io.Writer, hits []screen.Hit) {
+	if len(hits) == 0 {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  SCORE\tSOURCE:ID\tKIND\tNAME\tMATCHED\tSAME AS")
-	for _, h := range res.Hits {
+	for _, h := range hits {
 		fmt.Fprintf(tw, "  %.3f\t%s:%s\t%s\t%s\t%s\t%s\n", h.Score, h.Source, h.ID, h.Kind, h.Name, h.Matched, strings.Join(h.SameAs, " "))
 	}
 	tw.Flush()
-	for _, h := range res.Hits {
+	for _, h := range hits {
 		fmt.Fprintf(w, "  %s:%s — %s\n", h.Source, h.ID, h.Why)
 	}
-	fmt.Fprintln(w)
 }

@@ -110,6 +110,16 @@ func TestScreenSnapshots(t *testing.T) {
 	if len(res[6].Hits) != 0 {
 		t.Errorf("a name on no list: %+v", res[6].Hits)
 	}
+	// Weaker candidates are listed apart, under the threshold.
+	kim := screenJSON(t, data, "Kim Jong Il")[0]
+	if len(kim.Possible) == 0 {
+		t.Errorf("Kim Jong Il: no possible matches")
+	}
+	for _, h := range kim.Possible {
+		if h.Score >= screen.DefaultThreshold || h.Score < screen.DefaultPossible || hasHit(kim, string(h.Source)+":"+h.ID) != nil {
+			t.Errorf("Kim Jong Il: possible %+v", h)
+		}
+	}
 }
 
 func TestScreenStdinAndTable(t *testing.T) {
@@ -132,6 +142,9 @@ func TestScreenErrors(t *testing.T) {
 	}
 	if code, _, _ := run(t, "", "screen", "--data", data, "--threshold", "2", "x"); code != 2 {
 		t.Errorf("bad threshold: exit %d, want 2", code)
+	}
+	if code, _, _ := run(t, "", "screen", "--data", data, "--possible", "0.9", "x"); code != 2 {
+		t.Errorf("--possible above --threshold: exit %d, want 2", code)
 	}
 	if code, _, _ := run(t, "", "screen", "x"); code != 2 {
 		t.Errorf("no --data: exit %d, want 2", code)

@@ -21,10 +21,19 @@ const DefaultThreshold = 0.855
 // DefaultLimit is the number of hits returned when Options.Limit is zero.
 const DefaultLimit = 10
 
+// DefaultPossible is the lowest score `tipline screen` lists as a possible
+// match: a candidate for a person to look at, never an alert. It is not
+// calibrated: it is the score under which the evaluation's near misses of
+// listed names are rare (docs/screening.md).
+const DefaultPossible = 0.8
+
 // Options tune one screening.
 type Options struct {
 	Threshold float64 // zero means DefaultThreshold
 	Limit     int     // zero means DefaultLimit; negative means no limit
+	// Possible, when above zero and under Threshold, lists entries scoring
+	// from Possible up to Threshold in Result.Possible (at most Limit).
+	Possible float64
 }
 
 // Hit is one list entry that a query names.
@@ -44,6 +53,9 @@ type Hit struct {
 type Result struct {
 	Query string `json:"query"`
 	Hits  []Hit  `json:"hits"` // best first; empty means no alert
+	// Possible are weaker candidates (Options.Possible), best first: for a
+	// person to look at, never an alert. Empty unless asked for.
+	Possible []Hit `json:"possible"`
 	// Warnings are problems with the query itself, such as an IMO number
 	// with a wrong check digit: never a match, always worth showing.
 	Warnings []string `json:"warnings"`
@@ -61,7 +73,12 @@ func (ix *Index) Screen(query string, opt Options) Result {
 	if opt.Limit == 0 {
 		opt.Limit = DefaultLimit
 	}
-	res := Result{Query: query, Hits: []Hit{}, Warnings: []string{}}
+	res := Result{Query: query, Hits: []Hit{}, Possible: []Hit{}, Warnings: []string{}}
+	// floor is the lowest score kept: the threshold, or the possible tier's.
+	floor := opt.Threshold
+	if opt.Possible > 0 && opt.Possible < opt.Threshold {
+		floor = opt.Possible
+	}
 	best := map[int32]Hit{}
 	keep := func(ei int32, h Hit) {
 		if old, ok := best[ei]; !ok || h.Score > old.Score {
@@ -81,29 +98,39 @@ func (ix *Index) Screen(query string, opt Options) Result {
 		}
 	}
 	for _, cand := range NameCandidates(query, spans) {
-		for _, m := range ix.matchName(cand, opt.Threshold) {
+		for _, m := range ix.matchName(cand, floor) {
 			keep(m.entry, ix.nameHit(m, cand))
 		}
 	}
 	for _, m := range ix.scanScript(query) {
 		keep(m.entry, ix.nameHit(m, ix.aliasText(m.alias)))
 	}
-	ix.addLinked(best, opt.Threshold, -1)
+	ix.addLinked(best, floor, -1)
 	for _, h := range best {
-		if h.Score >= opt.Threshold {
+		switch {
+		case h.Score >= opt.Threshold:
 			res.Hits = append(res.Hits, h)
+		case h.Score >= floor:
+			res.Possible = append(res.Possible, h)
 		}
 	}
-	slices.SortFunc(res.Hits, func(a, b Hit) int {
+	res.Hits = bestFirst(res.Hits, opt.Limit)
+	res.Possible = bestFirst(res.Possible, opt.Limit)
+	return res
+}
+
+// bestFirst sorts hits by score, then source and id, and keeps limit.
+func bestFirst(hits []Hit, limit int) []Hit {
+	slices.SortFunc(hits, func(a, b Hit) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
 		}
 		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID))
 	})
-	if opt.Limit > 0 && len(res.Hits) > opt.Limit {
-		res.Hits = res.Hits[:opt.Limit]
+	if limit > 0 && len(hits) > limit {
+		hits = hits[:limit]
 	}
-	return res
+	return hits
 }
 
 // findIdentifiers extracts identifiers from the query. A query that is

@@ -93,3 +93,39 @@ func aliasIndex(t *testing.T, key, text string) int {
 	t.Fatalf("%s has no alias %q in this snapshot", key, text)
 	return 0
 }
+
+// TestPossibleTier checks the two tiers: what scores from Possible up to
+// the threshold is listed apart as possible, never among the hits, and is
+// exactly what a screening at the lower threshold adds; without Possible
+// nothing is listed as possible.
+func TestPossibleTier(t *testing.T) {
+	_, ix := snapshots(t)
+	keys := func(hits []screen.Hit) map[string]float64 {
+		m := map[string]float64{}
+		for _, h := range hits {
+			m[string(h.Source)+":"+h.ID] = h.Score
+		}
+		return m
+	}
+	some := 0
+	for _, q := range []string{"Kim Jong Il", "Son Chae Hyok", "Gao Hang", "Korea Development Bank", "Chon Myong 1"} {
+		r := ix.Screen(q, screen.Options{Possible: screen.DefaultPossible, Limit: -1})
+		low := ix.Screen(q, screen.Options{Threshold: screen.DefaultPossible, Limit: -1})
+		hits, possible, all := keys(r.Hits), keys(r.Possible), keys(low.Hits)
+		some += len(possible)
+		for k, s := range possible {
+			if _, ok := hits[k]; ok || s >= screen.DefaultThreshold || all[k] != s {
+				t.Errorf("%q: possible %s at %.3f is also a hit, over the threshold, or not a hit at %v", q, k, s, screen.DefaultPossible)
+			}
+		}
+		if len(all) != len(hits)+len(possible) {
+			t.Errorf("%q: %d hits at %v, but %d hits and %d possible", q, len(all), screen.DefaultPossible, len(hits), len(possible))
+		}
+		if plain := ix.Screen(q, screen.Options{Limit: -1}); len(plain.Possible) != 0 || len(plain.Hits) != len(hits) {
+			t.Errorf("%q without Possible: %d possible, %d hits (with: %d hits)", q, len(plain.Possible), len(plain.Hits), len(hits))
+		}
+	}
+	if some == 0 {
+		t.Error("no query had a possible match")
+	}
+}
