@@ -51,9 +51,11 @@ func at(s []string, i int) string {
 	return ""
 }
 
+// splitLines splits a list a source typed one item a line. A line ends at
+// LF, CRLF or a lone CR, so no item keeps a line break.
 func splitLines(s string) []string {
 	var out []string
-	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+	for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
 		if l = strings.TrimSpace(l); l != "" {
 			out = append(out, l)
 		}

@@ -152,15 +152,34 @@ func (r *Report) Validate(offer Offer) error {
 	default:
 		fe["how_known"] = FieldError{Key: "err_choice"}
 	}
-	for _, s := range append([]string{r.Message, r.When, r.Where}, r.Companies...) {
-		if !utf8.ValidString(s) {
-			fe["message"] = FieldError{Key: "err_encoding"}
-		}
-	}
+	validateEncoding(r, fe)
 	if len(fe) > 0 {
 		return fe
 	}
 	return nil
+}
+
+// validateEncoding refuses text that is not valid UTF-8 anywhere in the
+// report: sealed as JSON, it would silently turn into U+FFFD. A list's
+// problem is shown at the list; the rest at the message, which every
+// report has.
+func validateEncoding(r *Report, fe FieldErrors) {
+	texts := []string{r.Message, r.When, r.Where}
+	for _, v := range r.Vessels {
+		texts = append(texts, v.Name, v.Flag)
+	}
+	for _, s := range texts {
+		if !utf8.ValidString(s) {
+			fe["message"] = FieldError{Key: "err_encoding"}
+		}
+	}
+	for name, lines := range map[string][]string{"companies": r.Companies, "people": r.People, "wallets": r.Wallets, "bank_accounts": r.BankAccounts} {
+		for _, s := range lines {
+			if !utf8.ValidString(s) {
+				fe[name] = FieldError{Key: "err_encoding"}
+			}
+		}
+	}
 }
 
 func validateCoordinates(r *Report, fe FieldErrors) {
