@@ -202,13 +202,28 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 	if s >= 1 {
 		return s
 	}
+	paired, syllables := 0, len(qw) > 0 && len(a.words) > 0
 	for i := range qw {
 		for j := range a.words {
-			s = max(s, tokenScore(&qw[i], &a.words[j]))
+			t, n := tokenScore(&qw[i], &a.words[j])
+			s, paired = max(s, t), max(paired, n)
+			syllables = syllables && len(qw[i].words) >= minMatchedWords && len(a.words[j].words) >= minMatchedWords &&
+				koreanSyllables(qw[i].words) && koreanSyllables(a.words[j].words)
 		}
+	}
+	if syllables && paired < minMatchedWords {
+		s = min(s, unpairedCap)
 	}
 	return s
 }
+
+// unpairedCap caps the score of two names made of syllables that read as
+// romanised Korean (koreanSyllables; most pinyin does too) of which fewer
+// than two correspond word by word: translit's Similarity
+// pairs every syllable with its nearest at 0.75, so two names sharing a
+// surname and a few letters scored high ("Gao Hang" and "GAO, Shan", 0.917),
+// while they share one syllable, which is never enough.
+const unpairedCap = 0.8
 
 // withoutNumbers compiles a name's words other than its numbers, or
 // returns nil when nothing else is left.
@@ -340,4 +355,17 @@ func (ix *Index) scanScript(text string) []match {
 func (ix *Index) aliasText(ai int32) string {
 	a := &ix.aliases[ai]
 	return ix.entries[a.entry].e.Names[a.name].Text
+}
+
+// koreanSyllables reports whether every word has at most shortWord letters
+// and reads as romanised Korean. Short Arabic and other names ("ZEIN,
+// Hajj", "AREF, Abu") are left to Similarity: their variants differ by
+// vowels, which Similarity pairs and word scoring does not.
+func koreanSyllables(ws []tokenWord) bool {
+	for i := range ws {
+		if len(ws[i].text) > shortWord || ws[i].korean == "" {
+			return false
+		}
+	}
+	return true
 }

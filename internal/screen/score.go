@@ -144,10 +144,11 @@ func wordSimilarity(a, b *tokenWord) float64 {
 // tokenScore scores query form q against alias form a: the IDF-weighted
 // mean similarity of the query's words that have a counterpart, less
 // missingWordCost times the share of each side's weight that has none. It
-// returns 0 when fewer than minMatchedWords words correspond.
-func tokenScore(q, a *tokenForm) float64 {
+// returns 0 when fewer than minMatchedWords words correspond, and how many
+// words did.
+func tokenScore(q, a *tokenForm) (score float64, paired int) {
 	if len(q.words) < minMatchedWords || len(a.words) < minMatchedWords {
-		return 0
+		return 0, 0
 	}
 	qs, as := q.words, a.words
 	if m := joinSplitWords(qs, as); m != nil {
@@ -158,7 +159,7 @@ func tokenScore(q, a *tokenForm) float64 {
 	}
 	var aMatched [32]bool
 	if len(as) > len(aMatched) {
-		return 0
+		return 0, 0
 	}
 	var sum, weight, qMissing float64
 	matched := 0
@@ -181,7 +182,7 @@ func tokenScore(q, a *tokenForm) float64 {
 		weight += w
 	}
 	if matched < minMatchedWords || weight == 0 {
-		return 0
+		return 0, matched
 	}
 	aMissing := 0.0
 	for j := range as {
@@ -193,7 +194,7 @@ func tokenScore(q, a *tokenForm) float64 {
 	if syllableName(qs) && syllableName(as) {
 		cost = missingSyllableCost
 	}
-	return sum / weight * (1 - cost*(qMissing/q.mass+aMissing/a.mass))
+	return sum / weight * (1 - cost*(qMissing/q.mass+aMissing/a.mass)), matched
 }
 
 // missingSyllableCost is missingWordCost between two names made of
