@@ -83,7 +83,10 @@ func (g *Bodies) Guard(next http.Handler) http.Handler {
 		b := g.admit(r.Body, http.NewResponseController(w))
 		r.Body = b
 		defer g.release(b)
-		next.ServeHTTP(closingWriter{w, b}, r)
+		if r.ProtoMajor == 1 { // HTTP/2's streams end alone; there, it would end every stream
+			w = closingWriter{w, b}
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
