@@ -11,6 +11,7 @@ import (
 	"tipline/internal/backup"
 	"tipline/internal/install"
 	"tipline/internal/seal"
+	"tipline/internal/store"
 )
 
 func init() {
@@ -62,6 +63,14 @@ func runBackup(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 	ctx := context.Background()
+	status, err := st.SchemaStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if status.Current() != store.SchemaVersion() {
+		return withHint(fmt.Errorf("the database's schema is %s, this binary's %s", status.Current(), store.SchemaVersion()),
+			"back up with the tipline that serves this database (\"tipline version\" prints a binary's schema)")
+	}
 	log, err := audit.New(st, keys.AuditKey)
 	if err != nil {
 		return err

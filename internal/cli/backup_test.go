@@ -11,10 +11,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"tipline/internal/install"
 	"tipline/internal/seal"
+	"tipline/internal/store"
 	"tipline/internal/store/storetest"
+	"tipline/internal/tip"
 )
 
 var headPattern = regexp.MustCompile(`audit log:\s+\d+ entries, head ([0-9a-f]{64})`)
@@ -229,5 +232,66 @@ func assertNoTables(t *testing.T, dsn string) {
 	err = db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()`).Scan(&n)
 	if err != nil || n != 0 {
 		t.Fatalf("a refused restore left %d tables (%v)", n, err)
+	}
+}
+
+// A backup that fails midway — here on a blob file missing while the
+// database holds it — says why and leaves no partial file; one of a
+// database another binary migrated is refused before anything is written.
+func TestFailedBackupLeavesNoFile(t *testing.T) {
+	ctx := context.Background()
+	data := filepath.Join(t.TempDir(), "data")
+	if _, err := install.Init(ctx, install.Options{DataDir: data}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer, err := st.DefaultOffer(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := st.NewStagedBlob(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(bytes.Repeat([]byte("sealed"), 1000))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	id := tip.NewID()
+	err = st.CommitTips(ctx, []*store.NewTip{{
+		Tip:         tip.Tip{ID: id, OfferID: offer.ID, Category: "oil", Status: tip.StatusNew, ReceivedAt: time.Now()},
+		WrappedKeys: map[string][]byte{"recovery": []byte("wrapped")}, Content: []byte("sealed"), StagedBlobs: []string{w.ID()},
+	}})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(data, store.BlobDir, w.ID())); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "tipline.age")
+	code, _, errs := auditRun("backup", "--data", data, "--to", file)
+	if code != 1 || !strings.Contains(errs, "damaged") || !strings.Contains(errs, "hint: nothing was kept") {
+		t.Fatalf("backup with a blob file missing: exit %d\n%s", code, errs)
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Fatalf("a failed backup left its file: %v", err)
+	}
+
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(data, store.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	auditExec(t, db, `INSERT INTO schema_migrations (version) VALUES ('999_from_a_newer_binary')`)
+	code, _, errs = auditRun("backup", "--data", data, "--to", file)
+	if code != 1 || !strings.Contains(errs, "999_from_a_newer_binary") {
+		t.Fatalf("backup of a newer schema: exit %d\n%s", code, errs)
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Fatalf("a refused backup left a file: %v", err)
 	}
 }
