@@ -99,7 +99,7 @@ func run(site, bin, data, dsn string, reports int, fileBytes int64, clients int,
 		return fmt.Errorf("%d submissions failed during the backup", duringFailed)
 	}
 	info, _ := os.Stat(file)
-	fmt.Printf("tipline backup: %s, peak RSS %d MiB, file %.2f GiB\n", backup.wall.Round(10*time.Millisecond), backup.maxRSS>>10, float64(info.Size())/(1<<30))
+	fmt.Printf("tipline backup (nice 10): %s, CPU %s, peak RSS %d MiB, file %.2f GiB\n", backup.wall.Round(10*time.Millisecond), backup.cpu.Round(10*time.Millisecond), backup.maxRSS>>10, float64(info.Size())/(1<<30))
 	fmt.Printf("submissions during the backup: %.1f/s = %.0f%% of without\n", during, 100*during/base)
 	if dsn == "" {
 		fmt.Printf("SQLite WAL during the backup: at most %d MiB\n", <-walPeak>>20)
@@ -115,8 +115,8 @@ func run(site, bin, data, dsn string, reports int, fileBytes int64, clients int,
 		if err := errors.Join(sq.err, cp.err, measure("sync").err); err != nil {
 			return err
 		}
-		ref = result{wall: time.Since(t0), maxRSS: max(sq.maxRSS, cp.maxRSS)}
-		fmt.Printf("sqlite3 .backup + cp -r blobs/ + sync: %s, peak RSS %d MiB (ratio tipline/reference %.2f)\n", ref.wall.Round(10*time.Millisecond), ref.maxRSS>>10, backup.wall.Seconds()/ref.wall.Seconds())
+		ref = result{wall: time.Since(t0), cpu: sq.cpu + cp.cpu, maxRSS: max(sq.maxRSS, cp.maxRSS)}
+		fmt.Printf("sqlite3 .backup + cp -r blobs/ + sync: %s, CPU %s, peak RSS %d MiB (ratio tipline/reference %.2f)\n", ref.wall.Round(10*time.Millisecond), ref.cpu.Round(10*time.Millisecond), ref.maxRSS>>10, backup.wall.Seconds()/ref.wall.Seconds())
 		os.RemoveAll(copyDir)
 	} else {
 		// pg_dump -Fc compresses by default, which ciphertext defeats;
@@ -135,8 +135,8 @@ func run(site, bin, data, dsn string, reports int, fileBytes int64, clients int,
 				return ref.err
 			}
 			info, _ := os.Stat(dump)
-			fmt.Printf("pg_dump -Fc %s+ sync: %s, peak RSS %d MiB, file %.2f GiB (ratio tipline/pg_dump %.2f)\n", level+strings.Repeat(" ", min(len(level), 1)),
-				ref.wall.Round(10*time.Millisecond), ref.maxRSS>>10, float64(info.Size())/(1<<30), backup.wall.Seconds()/ref.wall.Seconds())
+			fmt.Printf("pg_dump -Fc %s+ sync: %s, CPU %s, peak RSS %d MiB, file %.2f GiB (ratio tipline/pg_dump %.2f)\n", level+strings.Repeat(" ", min(len(level), 1)),
+				ref.wall.Round(10*time.Millisecond), ref.cpu.Round(10*time.Millisecond), ref.maxRSS>>10, float64(info.Size())/(1<<30), backup.wall.Seconds()/ref.wall.Seconds())
 			os.Remove(dump)
 		}
 	}
@@ -151,7 +151,7 @@ func run(site, bin, data, dsn string, reports int, fileBytes int64, clients int,
 	if restore.err != nil {
 		return restore.err
 	}
-	fmt.Printf("tipline restore: %s, peak RSS %d MiB\n", restore.wall.Round(10*time.Millisecond), restore.maxRSS>>10)
+	fmt.Printf("tipline restore: %s, CPU %s, peak RSS %d MiB\n", restore.wall.Round(10*time.Millisecond), restore.cpu.Round(10*time.Millisecond), restore.maxRSS>>10)
 	os.RemoveAll(target)
 	os.Remove(file)
 	return nil
@@ -219,7 +219,8 @@ func emptySchema(dsn string) (string, func(), error) {
 
 type result struct {
 	wall   time.Duration
-	maxRSS int64 // KiB
+	cpu    time.Duration // user + system
+	maxRSS int64         // KiB
 	err    error
 }
 
@@ -232,6 +233,7 @@ func measure(name string, args ...string) result {
 	r := result{wall: time.Since(t0)}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru != nil {
 		r.maxRSS = ru.Maxrss
+		r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	if err != nil {
 		r.err = fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out.String())
