@@ -83,7 +83,7 @@ func runBackup(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return withHint(fmt.Errorf("failed to create the backup file: %w", err), "name a new file: a backup never overwrites one")
 	}
-	sum, err := backup.Write(ctx, f, backup.Source{Store: st, DataDir: *data}, recipients...)
+	sum, err := backup.Write(ctx, newBackupFile(f), backup.Source{Store: st, DataDir: *data}, recipients...)
 	if err == nil {
 		err = f.Sync()
 	}
