@@ -45,8 +45,11 @@ func TestWrongReceiptsAreSlowedWithoutLockingOutTheRightOne(t *testing.T) {
 		})
 	}
 	// The gate has let two guesses through, a turn apart. Had the right
-	// receipt to pass it too, it could not leave before a turn after the
-	// second: it would take an interval at least, and come after the others.
+	// receipt to pass it too, it would queue behind the two guesses left,
+	// each a turn apart: it would take two intervals, less what the third
+	// had already waited, and come after the others. Opening the report
+	// itself costs a key derivation, which a loaded machine can stretch to
+	// a few hundred milliseconds: the bound is one whole interval.
 	<-answered
 	<-answered
 	asked := time.Now()
@@ -59,7 +62,7 @@ func TestWrongReceiptsAreSlowedWithoutLockingOutTheRightOne(t *testing.T) {
 	order = append(order, "right")
 	mu.Unlock()
 	wg.Wait()
-	if took >= interval/2 || order[len(order)-1] == "right" {
+	if took >= interval || order[len(order)-1] == "right" {
 		t.Fatalf("the right receipt took %v, answered in the order %v: it waited in the queue of wrong guesses", took.Round(time.Millisecond), order)
 	}
 	// The wrong answers, one per interval whatever the concurrency.
