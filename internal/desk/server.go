@@ -11,6 +11,7 @@ package desk
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -64,6 +65,8 @@ type Server struct {
 	audit *audit.Log
 	pages *web.Templates
 	log   *slog.Logger
+	// outage logs that the database does not answer, once in a while.
+	outage store.OutageLog
 }
 
 // New prepares the desk.
@@ -103,6 +106,7 @@ func noStore(next http.Handler) http.Handler {
 // become statuses. Internal errors are logged without report content and
 // shown as a plain apology.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	err = s.classify(err)
 	status, text := tip.HTTPStatus(err), tip.ErrorMessage(err)
 	switch tip.ErrorCode(err) {
 	case tip.CodeUnauthorized:
@@ -112,12 +116,26 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		text = "Not found."
 	case tip.CodeTooLarge:
 		text = "Too large."
+	case tip.CodeUnavailable:
+		if errors.Is(err, store.ErrUnavailable) {
+			text = "The database does not answer. Nothing was changed: try again in a minute."
+		}
 	}
 	if status == http.StatusInternalServerError {
 		text = "Sorry, something went wrong. It has been logged."
 		s.log.Error("internal error on the desk", "pattern", r.Pattern, "err", err)
 	}
 	s.pages.Render(w, status, "message", messagePage{Title: http.StatusText(status), Text: text, Back: "/"})
+}
+
+// classify makes an error from a database that does not answer a 503 (see
+// store.Classify), and logs the outage, once in a while.
+func (s *Server) classify(err error) error {
+	err = store.Classify(err)
+	if errors.Is(err, store.ErrUnavailable) {
+		s.outage.Note(s.log, err)
+	}
+	return err
 }
 
 type messagePage struct {

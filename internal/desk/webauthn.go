@@ -91,6 +91,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // failJSON is fail for the script's requests: the same statuses, and an
 // error message the script shows, as text.
 func (s *Server) failJSON(w http.ResponseWriter, r *http.Request, err error) {
+	err = s.classify(err)
 	status, text := tip.HTTPStatus(err), tip.ErrorMessage(err)
 	if status == http.StatusInternalServerError {
 		text = "Sorry, something went wrong. It has been logged."

@@ -69,6 +69,7 @@ type Server struct {
 	holders   recipientCache
 	bodies    *web.Bodies
 	confirm   *confirmPages
+	outage    store.OutageLog
 }
 
 // New prepares the source site. Call Run to start its background work.
@@ -191,6 +192,10 @@ func (s *Server) page(lang string) page {
 // errors become HTTP statuses; only internal errors are logged, and never with
 // report content.
 func (s *Server) fail(w http.ResponseWriter, lang string, err error) {
+	err = store.Classify(err)
+	if errors.Is(err, store.ErrUnavailable) {
+		s.outage.Note(s.log, err)
+	}
 	l := s.catalogs.For(lang)
 	s.pages.Render(w, tip.HTTPStatus(err), "message", struct {
 		page
@@ -202,6 +207,8 @@ func (s *Server) fail(w http.ResponseWriter, lang string, err error) {
 // explain says what went wrong, and what to do, in the source's language.
 func (s *Server) explain(l web.Localizer, err error) string {
 	switch {
+	case errors.Is(err, store.ErrUnavailable):
+		return l.T("error_unavailable")
 	case errors.Is(err, errQuotaFull):
 		return l.T("error_storage_full")
 	case errors.Is(err, upload.ErrTextTooLong):

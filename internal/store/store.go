@@ -20,9 +20,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 //go:embed migrations/*.sql
@@ -138,11 +140,20 @@ func openSQLite(path string) (*Store, error) {
 	return &Store{read: read, write: write, scrubs: scrubber{db: scrub}}, nil
 }
 
+// connectTimeout bounds each new connection to PostgreSQL unless the DSN sets
+// connect_timeout: while the server cannot be reached, a request must be told
+// so within seconds rather than wait for the operating system to give up.
+const connectTimeout = 5 * time.Second
+
 func openPostgres(dsn string) (*Store, error) {
-	db, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("failed to open PostgreSQL: %w", err)
+		return nil, fmt.Errorf("failed to open PostgreSQL (check --db): %w", err)
 	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = connectTimeout
+	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(32)
 	if err := db.Ping(); err != nil {

@@ -1,0 +1,83 @@
+package intake_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"tipline/internal/store"
+	"tipline/internal/store/storetest"
+	"tipline/internal/web"
+)
+
+// While PostgreSQL cannot be reached, a source gets the 503 page in their
+// language within seconds — not a 500, not a hang, not a receipt — and once
+// it can be reached again the same server takes reports, without a restart.
+// The database is cut off by a proxy between the site and PostgreSQL: its
+// listener closed and every connection through it dropped, as when the
+// server stops.
+func TestDatabaseOutageAnswers503InTheSourcesLanguage(t *testing.T) {
+	var pg storetest.Backend
+	for _, b := range storetest.Backends(t) {
+		if b.DSN != "" {
+			pg = b
+		}
+	}
+	if pg.DSN == "" {
+		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
+	}
+	direct, err := store.Open(context.Background(), pg.DataDir, pg.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	proxy := storetest.StartProxy(t, pg.DSN)
+	proxied := pg
+	proxied.DSN = proxy.DSN
+	s := newSite(t, proxied, siteOptions{})
+	c := s.client(t)
+	before := c.submit("/submit", form{fields: [][2]string{{"category", "oil"}, {"message", "before the outage"}}})
+
+	proxy.Cut()
+	catalogs, err := web.LoadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tips := tipCount(t, direct)
+	for _, lang := range web.Languages {
+		want := html.EscapeString(catalogs.For(lang.Code).T("error_unavailable"))
+		start := time.Now()
+		resp, page := c.postMultipart(lang.Prefix+"/submit", form{
+			fields: [][2]string{{"category", "oil"}, {"message", "during the outage"}},
+			files:  [][2]string{{"log.txt", strings.Repeat("evidence\n", 1000)}},
+		})
+		if took := time.Since(start); took > 10*time.Second {
+			t.Errorf("%s: the submission took %v to be answered", lang.Code, took)
+		}
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(page, want) || receiptOf(page) != "" {
+			t.Fatalf("%s: submitting while the database is cut off: %d, want 503 saying %q\n%s", lang.Code, resp.StatusCode, want, page)
+		}
+		resp, page = c.postForm(lang.Prefix+"/status", map[string]string{"receipt": before})
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(page, want) {
+			t.Fatalf("%s: a receipt while the database is cut off: %d, want 503\n%s", lang.Code, resp.StatusCode, page)
+		}
+	}
+	if n := tipCount(t, direct); n != tips {
+		t.Fatalf("%d tips stored during the outage", n-tips)
+	}
+	if strings.Contains(s.logs.String(), "level=ERROR") {
+		t.Errorf("the outage was logged as an internal error:\n%s", s.logs.String())
+	}
+
+	proxy.Restore()
+	after := c.submit("/submit", form{fields: [][2]string{{"category", "oil"}, {"message", "after the outage"}}})
+	for receipt, text := range map[string]string{before: "before the outage", after: "after the outage"} {
+		resp, page := s.client(t).postForm("/status", map[string]string{"receipt": receipt})
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, text) {
+			t.Fatalf("receipt after the outage: %d\n%s", resp.StatusCode, page)
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package store_test
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"tipline/internal/store"
+	"tipline/internal/tip"
+)
+
+// An error that says the database could not be reached answers 503; one in
+// which the database answered, refusing the statement, stays what it was.
+func TestClassifyTellsAnOutageFromARefusal(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"server shutting down", &pgconn.PgError{Code: "57P01"}, http.StatusServiceUnavailable},
+		{"server starting up", fmt.Errorf("failed to commit: %w", &pgconn.PgError{Code: "57P03"}), http.StatusServiceUnavailable},
+		{"connection failure", &pgconn.PgError{Code: "08006"}, http.StatusServiceUnavailable},
+		{"too many connections", &pgconn.PgError{Code: "53300"}, http.StatusServiceUnavailable},
+		{"unique violation", &pgconn.PgError{Code: "23505"}, http.StatusInternalServerError},
+		{"no rows", sql.ErrNoRows, http.StatusInternalServerError},
+		{"an application error", tip.Errorf(tip.CodeNotFound, "no such tip"), http.StatusNotFound},
+		{"nil", nil, http.StatusInternalServerError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := store.Classify(tc.err)
+			if tc.err == nil {
+				if err != nil {
+					t.Fatalf("Classify(nil) = %v", err)
+				}
+				return
+			}
+			if got := tip.HTTPStatus(err); got != tc.want {
+				t.Fatalf("HTTPStatus(Classify(%v)) = %d, want %d", tc.err, got, tc.want)
+			}
+			if !errors.Is(err, tc.err) {
+				t.Fatalf("Classify lost the cause %v", tc.err)
+			}
+		})
+	}
+}
+
+// A PostgreSQL server that cannot be connected to — none listening, or one
+// that accepts and never answers — is an outage told within seconds, not a
+// request that hangs until the operating system gives up.
+func TestConnectingToAnAbsentDatabaseEndsWithinSeconds(t *testing.T) {
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed.Close()
+	for name, addr := range map[string]string{"nothing listening": closed.Addr().String(), "never answering": silent.Addr().String()} {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			_, err := store.OpenUnmigrated(t.TempDir(), "postgres://tipline@"+addr+"/tipline?sslmode=disable")
+			if took := time.Since(start); took > 8*time.Second {
+				t.Errorf("took %v", took)
+			}
+			if got := tip.HTTPStatus(store.Classify(err)); got != http.StatusServiceUnavailable {
+				t.Fatalf("%v: status %d, want 503", err, got)
+			}
+		})
+	}
+}
