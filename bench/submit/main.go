@@ -8,10 +8,15 @@
 // error, counted and reported by kind. After the run, a sample of receipts is
 // taken back to /status to check that each opens its own report.
 //
+// Given several servers of one tip line (-url A,B, on one PostgreSQL), the
+// clients are dealt out among them in turn, and each receipt checked is
+// opened on another server than the one that showed it.
+//
 // It talks only to loopback addresses and stops by itself: after the
 // measured period, or after -max-requests, whichever comes first.
 //
 //	submit -url http://127.0.0.1:8080 -clients 32 -warmup 3s -duration 20s
+//	submit -url http://127.0.0.1:8080,http://127.0.0.1:8090 -pid 101,102 ...
 package main
 
 import (
@@ -31,6 +36,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,7 +48,7 @@ import (
 
 func main() {
 	cfg := config{}
-	flag.StringVar(&cfg.base, "url", "", "the source site, e.g. http://127.0.0.1:8080 (loopback only)")
+	flag.StringVar(&cfg.base, "url", "", "the source site, e.g. http://127.0.0.1:8080 (loopback only); several, comma-separated, for servers of one tip line")
 	flag.IntVar(&cfg.clients, "clients", 32, "concurrent clients")
 	flag.DurationVar(&cfg.warmup, "warmup", 3*time.Second, "time to run before measuring")
 	flag.DurationVar(&cfg.duration, "duration", 20*time.Second, "time measured after the warm-up")
@@ -50,7 +56,7 @@ func main() {
 	flag.DurationVar(&cfg.timeout, "timeout", 60*time.Second, "longest wait for one answer")
 	flag.IntVar(&cfg.verify, "verify", 20, "receipts to open again on /status after the run")
 	flag.StringVar(&cfg.category, "category", "oil", "the report's category")
-	flag.IntVar(&cfg.pid, "pid", 0, "the server's process id, to report its CPU time (optional)")
+	flag.StringVar(&cfg.pids, "pid", "", "the server's process id, to report its CPU time (optional); several, comma-separated, with several -url")
 	flag.IntVar(&cfg.databasePID, "database-pid", 0, "the database server's process id (PostgreSQL's postmaster), to report the CPU time of it and its children (optional)")
 	flag.Parse()
 	if err := run(cfg); err != nil {
@@ -68,7 +74,7 @@ type config struct {
 	timeout     time.Duration
 	verify      int
 	category    string
-	pid         int
+	pids        string
 	databasePID int
 }
 
@@ -79,15 +85,32 @@ type sample struct {
 	err     string // empty when committed
 }
 
-// committed is a receipt with the marker of the report it should open.
+// committed is a receipt with the marker of the report it should open, and
+// the server (an index into -url) that showed it.
 type committed struct {
 	receipt, marker string
+	server          int
 }
 
 func run(cfg config) error {
-	base, err := loopback.URL(cfg.base)
-	if err != nil {
-		return err
+	var bases []*url.URL
+	for _, s := range strings.Split(cfg.base, ",") {
+		base, err := loopback.URL(s)
+		if err != nil {
+			return err
+		}
+		bases = append(bases, base)
+	}
+	var pids []int
+	for _, s := range strings.Split(cfg.pids, ",") {
+		if s == "" {
+			continue
+		}
+		pid, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("-pid %q: %w", s, err)
+		}
+		pids = append(pids, pid)
 	}
 	if cfg.clients < 1 || cfg.duration <= 0 {
 		return errors.New("need at least one client and a positive -duration")
@@ -107,7 +130,7 @@ func run(cfg config) error {
 	var issued atomic.Int64
 	results := make([][]sample, cfg.clients)
 	receipts := make([][]committed, cfg.clients)
-	cpu := watchCPU(cfg.pid, cfg.databasePID, measureFrom, stopAt)
+	cpu := watchCPU(pids, cfg.databasePID, measureFrom, stopAt)
 	var wg sync.WaitGroup
 	for c := range cfg.clients {
 		wg.Add(1)
@@ -116,12 +139,12 @@ func run(cfg config) error {
 			for n := 0; time.Now().Before(stopAt) && issued.Add(1) <= cfg.maxRequests; n++ {
 				marker := fmt.Sprintf("bench-%d-%d-%d", start.UnixNano(), c, n)
 				t0 := time.Now()
-				rcpt, err := submitOne(client, base, cfg.category, marker)
+				rcpt, err := submitOne(client, bases[c%len(bases)], cfg.category, marker)
 				s := sample{end: time.Now(), latency: time.Since(t0)}
 				if err != nil {
 					s.err = err.Error()
 				} else if len(receipts[c]) < cfg.verify {
-					receipts[c] = append(receipts[c], committed{rcpt, marker})
+					receipts[c] = append(receipts[c], committed{rcpt, marker, c % len(bases)})
 				}
 				results[c] = append(results[c], s)
 			}
@@ -136,8 +159,12 @@ func run(cfg config) error {
 		u.print(cfg.duration, committedInPeriod)
 	}
 
-	verified, verr := verify(client, base, pickReceipts(receipts, cfg.verify))
-	fmt.Printf("  verified:  %d receipts opened their own report on /status\n", verified)
+	verified, verr := verify(client, bases, pickReceipts(receipts, cfg.verify))
+	where := ""
+	if len(bases) > 1 {
+		where = ", each on another server than the one that showed it"
+	}
+	fmt.Printf("  verified:  %d receipts opened their own report on /status%s\n", verified, where)
 	errs := 0
 	for _, s := range all {
 		if s.err != "" {
@@ -220,19 +247,22 @@ type cpuUse struct {
 	server, database, self time.Duration
 	machine                proc.Machine
 	cores                  int
+	servers                int // processes counted in server
 }
 
 // watchCPU reads CPU times at the start and end of the measured period.
-func watchCPU(pid, databasePID int, from, to time.Time) <-chan cpuUse {
+func watchCPU(pids []int, databasePID int, from, to time.Time) <-chan cpuUse {
 	out := make(chan cpuUse, 1)
 	go func() {
 		defer close(out)
 		read := func() (u cpuUse, err error) {
 			u.self = proc.SelfCPU()
-			if pid > 0 {
-				if u.server, err = proc.CPU(pid); err != nil {
+			for _, pid := range pids {
+				cpu, err := proc.CPU(pid)
+				if err != nil {
 					return u, err
 				}
+				u.server += cpu
 			}
 			if databasePID > 0 {
 				if u.database, err = proc.TreeCPU(databasePID); err != nil {
@@ -254,7 +284,7 @@ func watchCPU(pid, databasePID int, from, to time.Time) <-chan cpuUse {
 		}
 		out <- cpuUse{
 			server: b.server - a.server, database: b.database - a.database, self: b.self - a.self,
-			machine: b.machine.Sub(a.machine), cores: runtime.NumCPU(),
+			machine: b.machine.Sub(a.machine), cores: runtime.NumCPU(), servers: len(pids),
 		}
 	}()
 	return out
@@ -271,7 +301,11 @@ func (u cpuUse) print(period time.Duration, committed int) {
 		s(total), u.cores, period, s(u.machine.Busy), s(u.machine.Idle), s(u.machine.IOWait))
 	var parts []string
 	if u.server > 0 {
-		parts = append(parts, "server process "+s(u.server))
+		name := "server process "
+		if u.servers > 1 {
+			name = fmt.Sprintf("%d server processes ", u.servers)
+		}
+		parts = append(parts, name+s(u.server))
 	}
 	if u.database > 0 {
 		parts = append(parts, "database processes "+s(u.database))
@@ -362,13 +396,15 @@ func pickReceipts(per [][]committed, n int) []committed {
 	return out
 }
 
-// verify logs in with each receipt and checks that the page shows a status
-// and the report's own text.
-func verify(client *http.Client, base *url.URL, rs []committed) (int, error) {
+// verify logs in with each receipt, on the next server after the one that
+// showed it, and checks that the page shows a status and the report's own
+// text.
+func verify(client *http.Client, bases []*url.URL, rs []committed) (int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for i, r := range rs {
 		form := url.Values{"receipt": {r.receipt}}
+		base := bases[(r.server+1)%len(bases)]
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base.String()+"/status", strings.NewReader(form.Encode()))
 		if err != nil {
 			return i, err
