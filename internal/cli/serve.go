@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"tipline/internal/desk"
+	"tipline/internal/disk"
 	"tipline/internal/install"
 	"tipline/internal/intake"
 	"tipline/internal/metrics"
@@ -45,6 +46,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	maxUpload := fs.Int64("max-upload", intake.DefaultMaxBytes, "largest report with its files, in bytes")
 	perMinute := fs.Int("submissions-per-minute", 0, "budget of reports and source replies per minute across all sources; refused requests spend nothing (0: off)")
 	quota := fs.Int64("storage-quota", 0, "refuse a report or source reply that would take the sealed bytes stored past this (0: off)")
+	minFree := fs.Uint64("min-free", disk.DefaultMinFree, "refuse a report or source reply, before receiving it, that would leave less than this many bytes free on the data folder's disk; /readyz reports not ready below it (0: off)")
 	var webauthnOrigins repeated
 	fs.Var(&webauthnOrigins, "desk-origin", "the desk's origin as users' browsers see it (https://desk.example.org), enabling security keys (repeatable; without it they are off)")
 	fs.Var(&webauthnOrigins, "desk-webauthn-origin", "the same as --desk-origin")
@@ -105,9 +107,10 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 	}
 	screener := screening.New(a.store, a.index, logger)
+	room := disk.NewRoom(*data, *minFree)
 	src, err := intake.New(intake.Config{
 		Store: a.store, Keys: a.keys, Logger: logger, Onion: *onionAddr, MaxBytes: *maxUpload, Screening: screener,
-		SubmissionsPerMinute: *perMinute, StorageQuotaBytes: *quota,
+		SubmissionsPerMinute: *perMinute, StorageQuotaBytes: *quota, Room: room,
 	})
 	if err != nil {
 		return err
@@ -144,7 +147,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	errs := make(chan error, 3)
 	// The operator's listener first: once the sites answer, so does it.
 	if *metricsAddr != "" {
-		metricsServer, err := serveMetrics(*metricsAddr, *data, a, logger, errs)
+		metricsServer, err := serveMetrics(*metricsAddr, *data, room.MinFree(), a, logger, errs)
 		if err != nil {
 			return err
 		}

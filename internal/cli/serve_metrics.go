@@ -12,7 +12,7 @@ import (
 
 // serveMetrics starts the operator's listener: health, readiness and
 // Prometheus metrics, apart from the source site and the desk.
-func serveMetrics(addr, dataDir string, a *app, logger *slog.Logger, errs chan<- error) (*http.Server, error) {
+func serveMetrics(addr, dataDir string, minFree uint64, a *app, logger *slog.Logger, errs chan<- error) (*http.Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, withHint(err, "choose another address with --metrics")
@@ -34,6 +34,7 @@ func serveMetrics(addr, dataDir string, a *app, logger *slog.Logger, errs chan<-
 			return out, nil
 		},
 		DataDir: dataDir,
+		MinFree: minFree, // the source site's own threshold (serve --min-free)
 	})
 	srv := newServer(h, logger)
 	srv.Addr = ln.Addr().String()

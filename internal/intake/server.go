@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"tipline/internal/blind"
+	"tipline/internal/disk"
 	"tipline/internal/install"
 	"tipline/internal/screening"
 	"tipline/internal/seal"
@@ -40,6 +41,10 @@ type Config struct {
 	// Budgets, off (zero) by default.
 	SubmissionsPerMinute int
 	StorageQuotaBytes    int64
+	// Room refuses a report or reply, before its body is read, that would
+	// leave the disk with less than its reserve; nil checks nothing (a full
+	// disk is still answered with the same page).
+	Room *disk.Room
 
 	// Bodies bounds the request bodies received at once and how slowly one
 	// may arrive; zero fields take web.DefaultBodyLimits.
@@ -209,7 +214,7 @@ func (s *Server) explain(l web.Localizer, err error) string {
 	switch {
 	case errors.Is(err, store.ErrUnavailable):
 		return l.T("error_unavailable")
-	case errors.Is(err, errQuotaFull):
+	case errors.Is(err, errQuotaFull), tip.ErrorCode(err) == tip.CodeNoRoom:
 		return l.T("error_storage_full")
 	case errors.Is(err, upload.ErrTextTooLong):
 		return l.T("error_text_too_long", humanBytes(upload.MaxTextBytes))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"tipline/internal/disk"
 	"tipline/internal/receipt"
 	"tipline/internal/seal"
 	"tipline/internal/tip"
@@ -41,7 +42,10 @@ func (s *Server) statusLogin(w http.ResponseWriter, r *http.Request, lang string
 			s.fail(w, lang, err)
 			return
 		}
-		if err := s.startSession(ctx, w, r, t.ID, key); err != nil {
+		// With no room on the disk for a session, the receipt still opens
+		// the report: the source reads it now, and logs in again to reply
+		// once there is room.
+		if err := s.startSession(ctx, w, r, t.ID, key); err != nil && !errors.Is(err, disk.ErrFull) {
 			s.fail(w, lang, err)
 			return
 		}

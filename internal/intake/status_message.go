@@ -23,6 +23,10 @@ func (s *Server) statusMessage(w http.ResponseWriter, r *http.Request, lang stri
 		s.fail(w, lang, err)
 		return
 	}
+	if err := s.cfg.Room.Admit(r.ContentLength); err != nil {
+		s.fail(w, lang, err)
+		return
+	}
 	up, err := upload.Read(w, r, s.store, key.Recipient(), s.cfg.MaxBytes)
 	if err != nil {
 		s.fail(w, lang, err)

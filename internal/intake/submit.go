@@ -25,6 +25,10 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		s.fail(w, lang, err)
 		return
 	}
+	if err := s.cfg.Room.Admit(r.ContentLength); err != nil {
+		s.fail(w, lang, err)
+		return
+	}
 	key, err := seal.NewKey()
 	if err != nil {
 		s.fail(w, lang, err)

@@ -23,7 +23,7 @@ var (
 
 	Submissions = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "tipline_submissions_total",
-		Help: "Reports sent to the source site, by outcome: accepted (committed, receipt shown), invalid, too_large, busy (budget, quota, overload), failed.",
+		Help: "Reports sent to the source site, by outcome: accepted (committed, receipt shown), invalid, too_large, busy (budget, quota, overload), no_room (the disk is full, or would fall under serve --min-free), failed.",
 	}, []string{"outcome"})
 	BytesReceived = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "tipline_received_bytes_total",
@@ -35,7 +35,7 @@ var (
 	}, []string{"outcome"})
 	SourceMessages = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "tipline_source_messages_total",
-		Help: "Replies sources sent through their receipt, by outcome: accepted, invalid, too_large, busy, failed.",
+		Help: "Replies sources sent through their receipt, by outcome: accepted, invalid, too_large, busy, no_room, failed.",
 	}, []string{"outcome"})
 	DeskLogins = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "tipline_desk_logins_total",
@@ -69,7 +69,7 @@ func init() {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every outcome appears from the start, at zero, so that a rate or an
 	// alert on one works before the first event.
-	for _, o := range []string{"accepted", "invalid", "too_large", "busy", "failed"} {
+	for _, o := range []string{"accepted", "invalid", "too_large", "busy", "no_room", "failed"} {
 		Submissions.WithLabelValues(o)
 		SourceMessages.WithLabelValues(o)
 	}

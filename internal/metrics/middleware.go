@@ -73,7 +73,9 @@ func outcome(status, success int) string {
 		return "accepted"
 	case status == http.StatusRequestEntityTooLarge:
 		return "too_large"
-	case status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests || status == http.StatusInsufficientStorage:
+	case status == http.StatusInsufficientStorage:
+		return "no_room"
+	case status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests:
 		return "busy"
 	case status >= 400 && status < 500:
 		return "invalid"

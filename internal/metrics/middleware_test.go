@@ -22,6 +22,8 @@ func TestSourceSiteCountsOutcomes(t *testing.T) {
 		{"/ko/submit", http.StatusUnprocessableEntity, "", func() float64 { return testutil.ToFloat64(Submissions.WithLabelValues("invalid")) }},
 		{"/ru/submit", http.StatusRequestEntityTooLarge, "", func() float64 { return testutil.ToFloat64(Submissions.WithLabelValues("too_large")) }},
 		{"/submit", http.StatusServiceUnavailable, "", func() float64 { return testutil.ToFloat64(Submissions.WithLabelValues("busy")) }},
+		{"/ko/submit", http.StatusInsufficientStorage, "", func() float64 { return testutil.ToFloat64(Submissions.WithLabelValues("no_room")) }},
+		{"/status/messages", http.StatusInsufficientStorage, "", func() float64 { return testutil.ToFloat64(SourceMessages.WithLabelValues("no_room")) }},
 		{"/submit", http.StatusInternalServerError, "", func() float64 { return testutil.ToFloat64(Submissions.WithLabelValues("failed")) }},
 		{"/zh/status", http.StatusOK, "tipline_source=x; Path=/; Max-Age=1800", func() float64 { return testutil.ToFloat64(SourceLogins.WithLabelValues("ok")) }},
 		{"/status", http.StatusOK, "", func() float64 { return testutil.ToFloat64(SourceLogins.WithLabelValues("refused")) }},

@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"tipline/internal/disk"
 )
 
 // Config is what the operator's listener reads from the installation.
@@ -63,22 +64,14 @@ func ready(ctx context.Context, cfg Config) error {
 	if len(lists) == 0 {
 		return errors.New("no sanctions list is loaded: import them with tipline lists import or download")
 	}
-	free, err := freeBytes(cfg.DataDir)
+	free, err := disk.Free(cfg.DataDir)
 	if err != nil {
 		return fmt.Errorf("cannot read the data folder's free space: %w", err)
 	}
 	if free < cfg.MinFree {
-		return fmt.Errorf("the data folder's disk has %d bytes free, under the %d reports need", free, cfg.MinFree)
+		return fmt.Errorf("the data folder's disk has %d bytes free, under the %d kept in reserve (serve --min-free): reports are refused", free, cfg.MinFree)
 	}
 	return nil
-}
-
-func freeBytes(dir string) (uint64, error) {
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(dir, &st); err != nil {
-		return 0, err
-	}
-	return st.Bavail * uint64(st.Bsize), nil
 }
 
 // installation reports, at each scrape, what is read from the installation
@@ -119,7 +112,7 @@ func (c *installation) Collect(ch chan<- prometheus.Metric) {
 		up = 0
 	}
 	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, up)
-	if free, err := freeBytes(c.cfg.DataDir); err == nil {
+	if free, err := disk.Free(c.cfg.DataDir); err == nil {
 		ch <- prometheus.MustNewConstMetric(freeDiskDesc, prometheus.GaugeValue, float64(free))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"tipline/internal/disk"
 	"tipline/internal/tip"
 )
 
@@ -32,8 +33,20 @@ func (s *Store) DeleteStaged(ctx context.Context, ids ...string) error {
 // deleteStaged deletes one unadopted blob: its row first, so that a file is
 // never missing under a row (a crash in between leaves a file without a row,
 // which sweepOrphanFiles deletes).
+//
+// On a full disk the row's deletion itself may fail for want of room in the
+// write-ahead log: the file, which is what takes the room, then goes at once
+// all the same, and the row is left to the sweeper. A staged row is read by
+// nothing but its own upload's commit, which is not coming, and the sweeper
+// takes a file already gone as deleted.
 func (s *Store) deleteStaged(ctx context.Context, id string) error {
 	res, err := s.writeExec(ctx, `DELETE FROM blobs WHERE id = ? AND tip_id IS NULL`, id)
+	if errors.Is(err, disk.ErrFull) && s.files != nil {
+		var adopted bool
+		if qerr := s.read.QueryRowContext(ctx, s.rebind(`SELECT tip_id IS NOT NULL FROM blobs WHERE id = ?`), id).Scan(&adopted); qerr == nil && !adopted {
+			return errors.Join(fmt.Errorf("failed to delete staged blob: %w", err), s.files.remove(id))
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("failed to delete staged blob: %w", err)
 	}

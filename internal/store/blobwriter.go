@@ -62,7 +62,7 @@ func (s *Store) NewStagedBlob(ctx context.Context) (*BlobWriter, error) {
 		f, err := s.files.create(id)
 		if err != nil {
 			s.exec(context.WithoutCancel(ctx), s.write, `DELETE FROM blobs WHERE id = ?`, id)
-			return nil, err
+			return nil, noRoom(err)
 		}
 		sink = f
 	}
@@ -101,7 +101,7 @@ func (w *BlobWriter) fail(err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.failure == nil {
-		w.failure = fmt.Errorf("failed to store blob: %w", err)
+		w.failure = noRoom(fmt.Errorf("failed to store blob: %w", err))
 	}
 }
 

@@ -201,7 +201,8 @@ func (s *Store) rebind(query string) string {
 }
 
 func (s *Store) exec(ctx context.Context, ex execer, query string, args ...any) (sql.Result, error) {
-	return ex.ExecContext(ctx, s.rebind(query), args...)
+	res, err := ex.ExecContext(ctx, s.rebind(query), args...)
+	return res, noRoom(err)
 }
 
 type execer interface {
@@ -211,27 +212,28 @@ type execer interface {
 }
 
 // inTx runs fn in one write transaction, committed if fn returns nil, with
-// the audit entry due under ctx (see WithAudit) appended last.
+// the audit entry due under ctx (see WithAudit) appended last. A full disk
+// fails it with an error wrapping disk.ErrFull, and nothing of it is kept.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("failed to begin transaction: %w", err)
+		return noRoom(fmt.Errorf("failed to begin transaction: %w", err))
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return noRoom(err)
 	}
 	due := auditDue(ctx)
 	if due != nil {
 		for _, seal := range due.seals {
 			if _, err := s.appendAuditTx(ctx, tx, seal); err != nil {
 				tx.Rollback()
-				return err
+				return noRoom(err)
 			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("failed to commit: %w", err)
+		return noRoom(fmt.Errorf("failed to commit: %w", err))
 	}
 	if due != nil {
 		due.written.Store(true)

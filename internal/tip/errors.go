@@ -18,7 +18,10 @@ const (
 	CodeConflict     Code = "conflict"
 	CodeTooLarge     Code = "too_large"
 	CodeUnavailable  Code = "unavailable"
-	CodeInternal     Code = "internal"
+	// CodeNoRoom: the disk has no room for what was sent (507 Insufficient
+	// Storage, apart from 503 so that it is counted and alerted on apart).
+	CodeNoRoom   Code = "no_room"
+	CodeInternal Code = "internal"
 )
 
 // Error is an application error: a code, and a message safe to show.
@@ -64,6 +67,7 @@ var httpStatus = map[Code]int{
 	CodeConflict:     409,
 	CodeTooLarge:     413,
 	CodeUnavailable:  503,
+	CodeNoRoom:       507,
 	CodeInternal:     500,
 }
 

@@ -21,6 +21,7 @@ func TestHTTPStatus(t *testing.T) {
 		{Errorf(CodeConflict, "x"), 409},
 		{Errorf(CodeTooLarge, "x"), 413},
 		{Errorf(CodeUnavailable, "x"), 503},
+		{Errorf(CodeNoRoom, "x"), 507},
 		{Errorf(CodeInternal, "x"), 500},
 		{fmt.Errorf("wrapped: %w", Errorf(CodeForbidden, "x")), 403},
 		{errors.New("plain"), 500},
