@@ -10,6 +10,8 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,7 +73,11 @@ func TestFullDisk(t *testing.T) {
 		expectNoRoom(t, srv.url, "ru", "a chunked upload past the disk's end", 16<<20, false)
 		checkNothingStaged(t, data)
 
+		source := loggedInSource(t, srv.url, receipts[0].receipt)
 		leaveFree(t, mnt, filler, reserve/2)
+		if status, page := sourceReply(t, source, srv.url, "ru"); status != http.StatusInsufficientStorage || !isNoRoomPage(page, "ru") {
+			t.Fatalf("a source's reply under the reserve: %d, want 507 with the ru page saying there is no room:\n%s", status, page)
+		}
 		if status, body := get(t, readyz); status != http.StatusServiceUnavailable || !strings.Contains(body, "--min-free") {
 			t.Fatalf("/readyz under the reserve: %d %s", status, body)
 		}
@@ -131,11 +137,48 @@ func TestFullDisk(t *testing.T) {
 
 type shownReceipt struct{ receipt, nonce string }
 
+// loggedInSource is a source's browser logged in with a receipt.
+func loggedInSource(t *testing.T, site, receipt string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	source := &http.Client{Jar: jar}
+	resp, err := source.PostForm(site+"/status", url.Values{"receipt": {receipt}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return source
+}
+
+// sourceReply sends a reply with a small file from a logged-in source.
+func sourceReply(t *testing.T, source *http.Client, site, lang string) (int, string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("message", "more of the ledger")
+	w, _ := mw.CreateFormFile("attachment", "ledger.txt")
+	io.WriteString(w, strings.Repeat("a ledger line\n", 1000))
+	mw.Close()
+	resp, err := source.Post(site+"/"+lang+"/status/messages", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(page)
+}
+
 // smallFileSystem mounts a fresh ext4 image of size bytes, with no blocks
 // reserved for root (the server runs as root here), and returns where.
 func smallFileSystem(t *testing.T, size int64) string {
 	t.Helper()
-	mkfs := testenv.Need(t, "mkfs.ext4")
+	mkfs, err := exec.LookPath("mkfs.ext4")
+	if err != nil {
+		mkfs = "/usr/sbin/mkfs.ext4" // root's tool, off a user's PATH
+		if _, err := os.Stat(mkfs); err != nil {
+			mkfs = testenv.Need(t, "mkfs.ext4")
+		}
+	}
 	if os.Geteuid() != 0 {
 		testenv.SkipOrFail(t, "mounting a loop device needs root")
 	}

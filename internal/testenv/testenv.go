@@ -35,13 +35,14 @@ func SkipOrFail(t testing.TB, format string, args ...any) {
 
 // debianPackages names the package that installs each program the tests use.
 var debianPackages = map[string]string{
-	"argon2":   "argon2",
-	"chromium": "chromium",
-	"exiftool": "libimage-exiftool-perl",
-	"oathtool": "oathtool",
-	"pdfinfo":  "poppler-utils",
-	"promtool": "prometheus",
-	"tor":      "tor",
+	"argon2":    "argon2",
+	"chromium":  "chromium",
+	"exiftool":  "libimage-exiftool-perl",
+	"mkfs.ext4": "e2fsprogs",
+	"oathtool":  "oathtool",
+	"pdfinfo":   "poppler-utils",
+	"promtool":  "prometheus",
+	"tor":       "tor",
 }
 
 // Need returns the path of the program, or skips the test (fails under CI)
