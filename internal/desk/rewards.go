@@ -10,6 +10,7 @@ import (
 
 	"tipline/internal/account"
 	"tipline/internal/reward"
+	"tipline/internal/screening"
 	"tipline/internal/seal"
 	"tipline/internal/tip"
 )
@@ -148,6 +149,9 @@ type rewardPage struct {
 	// Unshared names the committee members who cannot read the report of
 	// an open reward, for an analyst who can share it with them.
 	Unshared []string
+	// NamedBefore: the listed entries the report named before Tipline
+	// held a list naming them — the evidence that the tip panned out.
+	NamedBefore []screening.NamedBefore
 }
 
 // rewardDetail shows a recommendation with its evidence and ledger, and the
@@ -159,7 +163,7 @@ func (s *Server) rewardDetail(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	_, key, err := s.openTip(ctx, sess, rw.TipID)
+	t, key, err := s.openTip(ctx, sess, rw.TipID)
 	if err != nil {
 		s.fail(w, r, tip.Errorf(tip.CodeNotFound, "no such reward"))
 		return
@@ -171,6 +175,10 @@ func (s *Server) rewardDetail(w http.ResponseWriter, r *http.Request) {
 	p := rewardPage{Session: sess, Reward: rw, State: rw.State(), Recommender: s.userName(ctx, rw.RecommendedBy), Methods: tip.PaymentMethods,
 		CanDecide: sess.User.Has(tip.RoleCommittee) && sess.User.ID != rw.RecommendedBy}
 	if err := s.openBlobJSON(ctx, rw.TipID, rw.JustificationBlob, key, &p.Sealed); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.NamedBefore, err = s.namedBeforeOf(ctx, sess, t, key); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -48,3 +48,23 @@ func (s *Server) screeningOf(ctx context.Context, sess *account.Session, t tip.T
 	}
 	return &out, nil
 }
+
+// namedBeforeOf returns the listed entries a report named before Tipline
+// held a list naming them, screening it again first when the lists changed,
+// as opening the report would: the committee sees on a recommendation what
+// the analyst sees on the report.
+func (s *Server) namedBeforeOf(ctx context.Context, sess *account.Session, t tip.Tip, key *seal.Key) ([]screening.NamedBefore, error) {
+	sealed, err := s.store.TipContent(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	var content screening.Screened
+	if err := openJSON(sealed, key, &content); err != nil {
+		return nil, err
+	}
+	out, err := s.screeningOf(ctx, sess, t, &content.Report, content.Screening, key)
+	if err != nil || out == nil {
+		return nil, err
+	}
+	return out.NamedBefore, nil
+}
