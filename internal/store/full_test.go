@@ -72,6 +72,9 @@ func TestNoRoom(t *testing.T) {
 		if got := errors.Is(err, disk.ErrFull); got != c.full {
 			t.Errorf("noRoom(%v) is ErrFull: %v, want %v", c.err, got, c.full)
 		}
+		if c.full && tip.HTTPStatus(Classify(err)) != 507 {
+			t.Errorf("Classify(noRoom(%v)) answers %d, want 507: a full disk is no outage", c.err, tip.HTTPStatus(Classify(err)))
+		}
 		if !errors.Is(err, c.err) {
 			t.Errorf("noRoom(%v) lost the original error", c.err)
 		}

@@ -15,6 +15,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"tipline/internal/disk"
 	"tipline/internal/tip"
 )
 
@@ -31,7 +32,9 @@ var ErrUnavailable = tip.Errorf(tip.CodeUnavailable, "the database does not answ
 // other error is returned as it is. The source site and the desk pass every
 // error through it before tip.HTTPStatus maps it.
 func Classify(err error) error {
-	if err == nil || errors.Is(err, ErrUnavailable) || !unreachable(err) {
+	// A full disk is no outage (a syscall.Errno such as ENOSPC passes for
+	// a net.Error): it has its own answer, disk.ErrFull's.
+	if err == nil || errors.Is(err, ErrUnavailable) || errors.Is(err, disk.ErrFull) || !unreachable(err) {
 		return err
 	}
 	return unavailableError{cause: err}
