@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -26,6 +27,11 @@ const (
 // between halves (about 0.2% at 2% over 5,600 names), which the plain goal
 // once exceeded on the test half.
 const calibrationFP = 0.0175
+
+// calibrationRecall is the recall@10 the threshold must keep on the
+// calibration half: the goal (0.98) plus the 0.002 by which the test half
+// has fallen short of the calibration half on every run so far.
+const calibrationRecall = 0.982
 
 var evalFull = flag.Bool("eval.full", false, "evaluate on every negative name, not one in ten")
 
@@ -110,19 +116,24 @@ func TestEvaluation(t *testing.T) {
 		}
 		return float64(fp) / float64(max(n, 1)), n
 	}
-	// Calibration: the highest recall on half 0 with false positives on
-	// half 0 under calibrationFP; ties go to the higher threshold.
-	bestTh, bestRecall, bestFP := 0.0, -1.0, 0.0
-	for th := 0.800; th <= 0.99; th += 0.005 {
+	// Calibration on half 0: the highest threshold — the fewest tip-line
+	// false positives — whose headline recall is at least
+	// calibrationRecall and whose yente false positives stay under
+	// calibrationFP.
+	bestTh, bestRecall, bestFP, bestTip := 0.0, -1.0, 0.0, 0.0
+	for i := 0; i <= 38; i++ {
+		th := 0.800 + 0.005*float64(i)
+		th = math.Round(th*1000) / 1000
 		fp, _ := fpRate(th, 0)
-		if fp >= calibrationFP {
+		r, _ := recall(pos, th, 0)
+		if fp >= calibrationFP || r < calibrationRecall {
 			continue
 		}
-		if r, _ := recall(pos, th, 0); r > bestRecall {
-			bestTh, bestRecall, bestFP = th, r, fp
-		}
+		bestTh, bestRecall, bestFP = th, r, fp
+		bestTip, _ = tip.fp(th, 0, nil)
 	}
-	t.Logf("calibration half: best threshold %.3f (recall@10 %.4f, false positives %.4f); DefaultThreshold is %.3f", bestTh, bestRecall, bestFP, screen.DefaultThreshold)
+	t.Logf("calibration half: chosen threshold %.3f (recall@10 %.4f, false positives %.4f, tip-line false positives %.4f); DefaultThreshold is %.3f",
+		bestTh, bestRecall, bestFP, bestTip, screen.DefaultThreshold)
 	th := screen.DefaultThreshold
 	bySet := map[string][]evalQuery{}
 	var sets []string
@@ -144,7 +155,7 @@ func TestEvaluation(t *testing.T) {
 	t.Logf("test half: ALL POSITIVES recall@10 %.4f over %d queries; false positives %.4f over %d names on no list", r, n, fp, nn)
 	ra, na := recall(all, th, 1)
 	t.Logf("test half: with the excluded classes recall@10 %.4f over %d queries", ra, na)
-	for _, x := range []float64{0.84, 0.85, 0.855, 0.86, 0.87, 0.88, 0.89, 0.9, 0.92, 0.95} {
+	for _, x := range []float64{0.84, 0.845, 0.85, 0.855, 0.86, 0.87, 0.88, 0.89, 0.9, 0.92, 0.95} {
 		r, _ := recall(pos, x, 1)
 		f, _ := fpRate(x, 1)
 		ft, _ := tip.fp(x, 1, nil)

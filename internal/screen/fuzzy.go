@@ -202,17 +202,21 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 	if s >= 1 {
 		return s
 	}
-	paired, syllables := 0, len(qw) > 0 && len(a.words) > 0
+	paired, weak, syllables := 0, true, len(qw) > 0 && len(a.words) > 0
+	multi := syllables
 	for i := range qw {
 		for j := range a.words {
-			t, n := tokenScore(&qw[i], &a.words[j])
-			s, paired = max(s, t), max(paired, n)
-			syllables = syllables && len(qw[i].words) >= minMatchedWords && len(a.words[j].words) >= minMatchedWords &&
-				koreanSyllables(qw[i].words) && koreanSyllables(a.words[j].words)
+			t, n, w := tokenScore(&qw[i], &a.words[j])
+			s, paired, weak = max(s, t), max(paired, n), weak && w
+			multi = multi && len(qw[i].words) >= minMatchedWords && len(a.words[j].words) >= minMatchedWords
+			syllables = syllables && multi && koreanSyllables(qw[i].words) && koreanSyllables(a.words[j].words)
 		}
 	}
 	if syllables && paired < minMatchedWords {
 		s = min(s, unpairedCap)
+	}
+	if multi && weak {
+		s = min(s, weakEvidenceCap)
 	}
 	return s
 }
@@ -224,6 +228,15 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 // surname and a few letters scored high ("Gao Hang" and "GAO, Shan", 0.917),
 // while they share one syllable, which is never enough.
 const unpairedCap = 0.8
+
+// weakEvidenceCap caps the score of two names of two words or more whose
+// words in common are all common ones, when either name has a word the
+// other lacks (tokenScore's weak): translit's Similarity pairs every word
+// with its nearest at 0.75, so "Wang Luyang" scored 0.862 against "WANG,
+// Guoying" and "Korea Development Bank" 0.939 against "KOREA UNITED
+// DEVELOPMENT BANK". Such a pair is a candidate for a person to look at
+// (the possible tier starts here), never a hit.
+const weakEvidenceCap = DefaultPossible
 
 // withoutNumbers compiles a name's words other than its numbers, or
 // returns nil when nothing else is left.

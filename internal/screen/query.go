@@ -50,6 +50,11 @@ func NameCandidates(text string, skip [][2]int) []string {
 	if oneLine && len(words) <= maxWholeName && !isSentence(words) {
 		c.add(strings.TrimSpace(text))
 		whole = false
+		if invertedName(text, words) {
+			// Its parts are not names of their own: "ZHURAVLEV, Viktor
+			// Filippovich" is not "Viktor Filippovich".
+			return c.out
+		}
 	}
 	c.quoted(text)
 	c.runs(words)
@@ -80,6 +85,23 @@ func isSentence(words []word) bool {
 		}
 	}
 	return n >= 2
+}
+
+// invertedName reports whether a one-line query is one person's name
+// written surname first with a comma, as lists and forms write it
+// ("OREKHOV, Iurii Denisovich", "KIM, Jong Un"): one word before the only
+// comma, two to four after, and nothing else that ends a name. Read as two
+// runs, its surname alone and its given names alone found other people.
+func invertedName(text string, words []word) bool {
+	if strings.Count(text, ",") != 1 || len(words) < 3 || len(words) > 5 || !words[0].stops {
+		return false
+	}
+	for _, w := range words[1 : len(words)-1] {
+		if w.stops || w.gap {
+			return false
+		}
+	}
+	return !strings.ContainsAny(text, ";:\"()[]")
 }
 
 // nameConnectors are lower-case words inside names ("Bank of the DPRK").

@@ -19,6 +19,7 @@ import (
 type tokenWord struct {
 	text, latin, korean string // korean is "" unless the word can be romanised Korean
 	idf                 float64
+	common              bool // commonWord: proves little on its own
 }
 
 // tokenForm is a Latin spelling of a name split into words; numbers are
@@ -71,7 +72,7 @@ func (ix *Index) tokenForms(c *translit.Name) []tokenForm {
 				f.nums = append(f.nums, w)
 				continue
 			}
-			tw := tokenWord{text: w, latin: translit.LatinKey(w), idf: ix.wordIDF(w)}
+			tw := tokenWord{text: w, latin: translit.LatinKey(w), idf: ix.wordIDF(w), common: commonWord(w)}
 			if titles[w] {
 				tw.idf = titleWeight
 			}
@@ -145,10 +146,13 @@ func wordSimilarity(a, b *tokenWord) float64 {
 // mean similarity of the query's words that have a counterpart, less
 // missingWordCost times the share of each side's weight that has none. It
 // returns 0 when fewer than minMatchedWords words correspond, and how many
-// words did.
-func tokenScore(q, a *tokenForm) (score float64, paired int) {
+// words did; weak reports that the words that correspond are all common
+// (commonWord) while some word of either name corresponds to nothing:
+// "Wang Luyang" and "WANG, Guoying", "Far Eastern Shipping" and "FAR
+// EASTERN BANK" share only what thousands of names share.
+func tokenScore(q, a *tokenForm) (score float64, paired int, weak bool) {
 	if len(q.words) < minMatchedWords || len(a.words) < minMatchedWords {
-		return 0, 0
+		return 0, 0, false
 	}
 	qs, as := q.words, a.words
 	if m := joinSplitWords(qs, as); m != nil {
@@ -159,10 +163,10 @@ func tokenScore(q, a *tokenForm) (score float64, paired int) {
 	}
 	var aMatched [32]bool
 	if len(as) > len(aMatched) {
-		return 0, 0
+		return 0, 0, false
 	}
 	var sum, weight, qMissing float64
-	matched := 0
+	matched, distinct := 0, 0
 	for i := range qs {
 		qw := &qs[i]
 		best, bj := 0.0, -1
@@ -176,13 +180,13 @@ func tokenScore(q, a *tokenForm) (score float64, paired int) {
 			continue
 		}
 		matched++
+		if !qw.common && !as[bj].common {
+			distinct++
+		}
 		aMatched[bj] = true
 		w := as[bj].idf
 		sum += w * best
 		weight += w
-	}
-	if matched < minMatchedWords || weight == 0 {
-		return 0, matched
 	}
 	aMissing := 0.0
 	for j := range as {
@@ -190,11 +194,36 @@ func tokenScore(q, a *tokenForm) (score float64, paired int) {
 			aMissing += as[j].idf
 		}
 	}
+	weak = distinct == 0 && (unmatchedWord(qs, as) || unmatchedWord(as, qs))
+	if matched < minMatchedWords || weight == 0 {
+		return 0, matched, weak
+	}
 	cost := missingWordCost
 	if syllableName(qs) && syllableName(as) {
 		cost = missingSyllableCost
 	}
-	return sum / weight * (1 - cost*(qMissing/q.mass+aMissing/a.mass)), matched
+	return sum / weight * (1 - cost*(qMissing/q.mass+aMissing/a.mass)), matched, weak
+}
+
+// unmatchedWord reports whether a word of x, other than a remnant of a
+// legal form, is like no word of y.
+func unmatchedWord(x, y []tokenWord) bool {
+	for i := range x {
+		if legalRemnants[x[i].text] {
+			continue
+		}
+		found := false
+		for j := range y {
+			if wordSimilarity(&x[i], &y[j]) >= floorFor(&x[i], &y[j]) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return true
+		}
+	}
+	return false
 }
 
 // missingSyllableCost is missingWordCost between two names made of
@@ -245,7 +274,13 @@ func joinSplitWords(x, y []tokenWord) []tokenWord {
 
 // joinable returns p and r joined, when that is one of y's words.
 func joinable(p, r *tokenWord, y []tokenWord) (tokenWord, bool) {
-	if len(p.text) < minJoinedPart && !articles[p.text] || len(r.text) < minJoinedPart || hasWord(y, p.text) || hasWord(y, r.text) {
+	if hasWord(y, p.text) || hasWord(y, r.text) {
+		return tokenWord{}, false
+	}
+	if w, ok := joinableKorean(p, r, y); ok {
+		return w, true
+	}
+	if len(p.text) < minJoinedPart && !articles[p.text] || len(r.text) < minJoinedPart {
 		return tokenWord{}, false
 	}
 	n := len(p.text) + len(r.text)
@@ -256,10 +291,30 @@ func joinable(p, r *tokenWord, y []tokenWord) (tokenWord, bool) {
 		if len(t) < n-2 || len(t) > n+2 || t[0] != p.text[0] {
 			continue
 		}
-		joined := tokenWord{text: p.text + r.text, idf: p.idf + r.idf}
+		joined := tokenWord{text: p.text + r.text, idf: p.idf + r.idf, common: p.common && r.common}
 		joined.latin = translit.LatinKey(joined.text)
 		s := wordSimilarity(&joined, &y[j])
 		if s >= joinedFloor && s > wordSimilarity(p, &y[j]) && s > wordSimilarity(r, &y[j]) {
+			return joined, true
+		}
+	}
+	return tokenWord{}, false
+}
+
+// joinableKorean returns p and r joined when, as romanised Korean, they
+// are the syllables of one of y's words: "Jae Il" and "Chae-Il", "Jong Sik"
+// and "Cho'ng-sik" are one given name written apart and together, in two
+// romanisations at once, which neither the spelling nor the length of the
+// parts can tell (one- and two-letter syllables are never joined above).
+func joinableKorean(p, r *tokenWord, y []tokenWord) (tokenWord, bool) {
+	if p.korean == "" || r.korean == "" || len(p.text) < 2 || len(r.text) < 2 {
+		return tokenWord{}, false
+	}
+	key := translit.KoreanKey(p.text + r.text)
+	for j := range y {
+		if y[j].korean == key {
+			joined := tokenWord{text: p.text + r.text, idf: p.idf + r.idf, korean: key, common: p.common && r.common}
+			joined.latin = translit.LatinKey(joined.text)
 			return joined, true
 		}
 	}

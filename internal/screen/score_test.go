@@ -7,8 +7,9 @@ import (
 )
 
 // TestScoringRules checks the matcher's rules on the real snapshots: a part
-// of a name found through its rare words, exact ship numbers, and Han or
-// Hangul names that need every syllable, in order.
+// of a name found through its rare words, exact ship numbers, Han or
+// Hangul names that need every syllable, in order, and names that share
+// only common words.
 func TestScoringRules(t *testing.T) {
 	_, ix := snapshots(t)
 	hit := func(q, key string) *screen.Hit {
@@ -48,6 +49,19 @@ func TestScoringRules(t *testing.T) {
 		// One syllable shared and the rest only a few letters alike is not
 		// enough, however translit pairs them (0.917 before).
 		{"Gao Hang", "ofac:42943", false}, // GAO, Shan
+		// Only common words in common — a frequent surname, generic
+		// company words — while another word differs: a candidate, never
+		// a hit (0.862, 0.939 and 0.908 before).
+		{"Wang Luyang", "ofac:16819", false},                  // WANG, Guoying
+		{"Korea Development Bank", "ofac:19509", false},       // KOREA UNITED DEVELOPMENT BANK
+		{"Far Eastern Shipping Company", "ofac:37517", false}, // FAR EASTERN BANK
+		{"Wang Guoying", "ofac:16819", true},
+		{"Korea United Development Bank", "ofac:19509", true},
+		// A name written surname first with a comma is one name: its
+		// given names alone are not tried (0.890 before, through "Trifon
+		// Fedosevich").
+		{"LIKHACHEV, Trifon Fedosevich", "ofac:35505", false}, // TRIFONOV, Andrey Fedorovich
+		{"TRIFONOV, Andrey Fedorovich", "ofac:35505", true},
 	} {
 		if tc.key == "" {
 			if r := ix.Screen(tc.query, screen.Options{}); len(r.Hits) != 0 {
@@ -67,6 +81,10 @@ func TestScoringRules(t *testing.T) {
 		{"ofac:18535", "HAFIZ, Abu Obidah K"},
 		// A name in two scripts: its Latin words alone are another name.
 		{"un:QDi.291", "Ibrahim Hassan Tali Asiri (إبراهيم حسن طالع عسيري)"},
+		// A given name written apart and together in two romanisations
+		// at once ("RI, Jae Il"), whose syllables are too short to join
+		// by spelling: joined by their Korean key.
+		{"un:KPi.051", "RI Chae-Il"},
 	} {
 		var found bool
 		for _, h := range ix.NameHitsHoldingOut(tc.alias, tc.key, aliasIndex(t, tc.key, tc.alias)) {
