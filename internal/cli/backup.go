@@ -40,21 +40,13 @@ func runBackup(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return withHint(err, "--data must be the installation's data folder")
 	}
-	recovery, err := keys.Recovery()
-	if err != nil {
-		return err
-	}
-	recipients := []seal.Recipient{recovery}
+	var extra []seal.Recipient
 	for _, s := range more {
 		r, err := seal.ParseRecipient(s)
 		if err != nil {
 			return usageError{withHint(fmt.Errorf("--recipient %q: %w", s, err), "give an age public key (age1pq1... or age1...)")}
 		}
-		if r.PostQuantum() != recovery.PostQuantum() {
-			return usageError{withHint(fmt.Errorf("--recipient %s is %s, the installation's recovery key is not", s, kindOfKey(r)),
-				"give keys of the recovery key's kind: a classic one would leave the backup open to a future quantum computer")}
-		}
-		recipients = append(recipients, r)
+		extra = append(extra, r)
 	}
 	lowerPriority()
 	st, err := openExisting(*data, *dsn)
@@ -70,6 +62,10 @@ func runBackup(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if status.Current() != store.SchemaVersion() {
 		return withHint(fmt.Errorf("the database's schema is %s, this binary's %s", status.Current(), store.SchemaVersion()),
 			"back up with the tipline that serves this database (\"tipline version\" prints a binary's schema)")
+	}
+	recipients, err := backupRecipients(ctx, keys, st, extra)
+	if err != nil {
+		return err
 	}
 	log, err := audit.New(st, keys.AuditKey)
 	if err != nil {
@@ -100,6 +96,32 @@ func runBackup(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "Keep the audit head away from the server: after a restore,\n"+
 		"  tipline audit verify --data DIR --head %s\nproves the log came back whole.\n", sum.Audit.Head)
 	return nil
+}
+
+// backupRecipients are the installation's recovery recipient in force and
+// the extra ones: during a rotation of the recovery key, the retired
+// recipient too, since the reports not yet rewrapped open only with it.
+func backupRecipients(ctx context.Context, keys *install.Keys, st *store.Store, extra []seal.Recipient) ([]seal.Recipient, error) {
+	rec, err := keys.RecoveryNow(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	recipients := []seal.Recipient{rec.Current}
+	if from := rec.RotatingFrom; from != nil {
+		if from.PostQuantum() != rec.Current.PostQuantum() {
+			return nil, withHint(errors.New("a rotation of the recovery key from a "+kindOfKey(*from)+" key to a "+kindOfKey(rec.Current)+" one is in progress"),
+				"finish it first (run tipline recovery rotate again): a backup taken now must open with either key, and one file cannot be sealed to both kinds")
+		}
+		recipients = append(recipients, *from)
+	}
+	for _, r := range extra {
+		if r.PostQuantum() != rec.Current.PostQuantum() {
+			return nil, usageError{withHint(fmt.Errorf("--recipient %s is %s, the installation's recovery key is not", r, kindOfKey(r)),
+				"give keys of the recovery key's kind: a classic one would leave the backup open to a future quantum computer")}
+		}
+		recipients = append(recipients, r)
+	}
+	return recipients, nil
 }
 
 func kindOfKey(r seal.Recipient) string {

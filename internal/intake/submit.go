@@ -3,6 +3,8 @@ package intake
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -80,7 +82,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		s.fail(w, lang, err)
 		return
 	}
-	if err := s.committer.commit(ctx, newTip); err != nil {
+	if err := s.commitTip(ctx, key, newTip); err != nil {
 		spent.refund()
 		s.fail(w, lang, err)
 		return
@@ -109,7 +111,7 @@ func (s *Server) sealTip(ctx context.Context, key *seal.Key, offer tip.Offer, re
 	if err != nil {
 		return nil, err
 	}
-	wrapped, err := s.wrapForHolders(ctx, key, offer.ID)
+	wrapped, recovery, err := s.wrapForHolders(ctx, key, offer.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -127,20 +129,24 @@ func (s *Server) sealTip(ctx context.Context, key *seal.Key, offer tip.Offer, re
 		Content:       content,
 		StagedBlobs:   files,
 		Tokens:        s.index.Tokens(blind.Terms(rep)),
+
+		RecoveryRecipient: recovery,
 	}, nil
 }
 
 // wrapForHolders wraps a tip key to the recovery recipient and to everyone
-// who receives the offer's reports now.
-func (s *Server) wrapForHolders(ctx context.Context, key *seal.Key, offerID string) (map[string][]byte, error) {
+// who receives the offer's reports now. It returns the recovery recipient's
+// text with the wraps.
+func (s *Server) wrapForHolders(ctx context.Context, key *seal.Key, offerID string) (map[string][]byte, string, error) {
 	out := map[string][]byte{}
+	var recovery string
 	var err error
-	if out["recovery"], err = seal.Wrap(key, s.recovery); err != nil {
-		return nil, err
+	if out["recovery"], recovery, err = s.wrapToRecovery(ctx, key); err != nil {
+		return nil, "", err
 	}
 	holders, err := s.store.OfferRecipients(ctx, offerID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	for _, h := range holders {
 		r, err := s.holders.parse(h.Recipient)
@@ -149,8 +155,43 @@ func (s *Server) wrapForHolders(ctx context.Context, key *seal.Key, offerID stri
 			continue
 		}
 		if out[h.Name], err = seal.Wrap(key, r); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 	}
-	return out, nil
+	return out, recovery, nil
+}
+
+// wrapToRecovery wraps a tip key to the installation's recovery recipient in
+// force: the database's once the recovery key has been rotated (read at most
+// a second ago, so a rotation run by another process reaches this one), else
+// the key file's.
+func (s *Server) wrapToRecovery(ctx context.Context, key *seal.Key) ([]byte, string, error) {
+	state, err := s.store.Recovery(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	r := s.recovery
+	if state.Recipient != "" {
+		if r, err = s.holders.parse(state.Recipient); err != nil {
+			return nil, "", fmt.Errorf("the database's recovery recipient is damaged: %w", err)
+		}
+	}
+	wrapped, err := seal.Wrap(key, r)
+	return wrapped, r.String(), err
+}
+
+// commitTip commits a sealed tip. One whose recovery copy was wrapped to a
+// recipient that a rotation retired meanwhile is wrapped to the one in force
+// and committed again: the source still gets their receipt, and no report
+// reaches the database wrapped to a retired recovery key.
+func (s *Server) commitTip(ctx context.Context, key *seal.Key, t *store.NewTip) error {
+	for attempt := 1; ; attempt++ {
+		err := s.committer.commit(ctx, t)
+		if !errors.Is(err, store.ErrRecoveryRotated) || attempt == 3 {
+			return err
+		}
+		if t.WrappedKeys["recovery"], t.RecoveryRecipient, err = s.wrapToRecovery(ctx, key); err != nil {
+			return err
+		}
+	}
 }

@@ -27,6 +27,8 @@ var backupTables = []backupTable{
 	{name: "blob_chunks", order: "blob_id, seq", where: "blob_id IN (SELECT id FROM blobs WHERE tip_id IS NOT NULL)"},
 	{name: "tips", order: "id"},
 	{name: "tip_keys", order: "tip_id, holder"},
+	{name: "recovery_recipient", order: "id"},
+	{name: "recovery_pending", order: "tip_id"},
 	{name: "messages", order: "id"},
 	{name: "notes", order: "id"},
 	{name: "tip_labels", order: "tip_id, label"},

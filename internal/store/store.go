@@ -40,6 +40,7 @@ type Store struct {
 	postgres bool
 	stmts    sync.Map // query -> *sql.Stmt, see queryRow
 	offers   offerCache
+	recovery recoveryCache
 	files    *blobFiles // SQLite: uploaded files as blob files in the data folder
 	scrubs   scrubber   // SQLite: takes deleted secrets off the disk, see forgetTx
 }

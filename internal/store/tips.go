@@ -22,6 +22,10 @@ type NewTip struct {
 	Content       []byte            // the sealed report (with its first screening)
 	StagedBlobs   []string          // the tip's files, streamed in before commit
 	Tokens        []string          // blind-index tokens of what it names
+	// RecoveryRecipient is the recipient WrappedKeys["recovery"] is wrapped
+	// to, which the commit checks against a rotation of the recovery key
+	// (see ErrRecoveryRotated); intake always sets it.
+	RecoveryRecipient string
 }
 
 // CommitTips commits tips in one short transaction: each with its wrapped
@@ -43,6 +47,10 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 		receiving, err := s.receiving(ctx, tx, tips)
 		if err != nil {
 			return fmt.Errorf("failed to store tips: %w", err)
+		}
+		pending, err := s.checkRecoveryCopies(ctx, tx, tips)
+		if err != nil {
+			return err
 		}
 		var blobs, chunks, tipRows, keys, tokens [][]any
 		for _, n := range tips {
@@ -82,6 +90,7 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 			{"tips (id, offer_id, category, status, wants_reward, has_hits, received_at, receipt_lookup, content_blob)", tipRows},
 			{"tip_keys (tip_id, holder, wrapped)", keys},
 			{"tip_tokens (tip_id, token)", tokens},
+			{"recovery_pending (tip_id)", pending},
 		} {
 			if err := s.insertRows(ctx, tx, ins.into, ins.rows); err != nil {
 				return fmt.Errorf("failed to store tips: %w", err)
