@@ -230,6 +230,11 @@ var ErrBusy = tip.Errorf(tip.CodeUnavailable, "Too many logins at once: try agai
 // other hashing parameters than the current ones is made anew.
 func (a *Service) checkPassword(ctx context.Context, name, password string) (tip.User, store.UserSecrets, *seal.Key, error) {
 	u, sec, err := a.Store.UserByName(ctx, name)
+	if err == nil && !u.Removed.IsZero() {
+		// A removed user has no password record: answered as a name no
+		// user has, after the same work.
+		err = tip.Errorf(tip.CodeNotFound, "no such user")
+	}
 	if tip.ErrorCode(err) == tip.CodeNotFound {
 		if _, _, err := a.Hasher.Check(ctx, password, a.dummyPassword()); errors.Is(err, auth.ErrBusy) {
 			return tip.User{}, sec, nil, ErrBusy

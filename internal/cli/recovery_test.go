@@ -246,3 +246,69 @@ func opensFile(t *testing.T, path string, key *seal.Key) bool {
 	_, err = seal.Open(f, key)
 	return err == nil
 }
+
+// tipline user remove lists the reports it would leave to the recovery key
+// alone and goes ahead only with --yes; the user's keys go, their name stays
+// in the list and in the audit log, which verifies.
+func TestUserRemove(t *testing.T) {
+	dir := t.TempDir()
+	run(t, "", "init", "--data", dir)
+	if code, _, errs := run(t, "a long enough passphrase\n", "user", "add", "--data", dir, "--name", "kim", "--role", "analyst"); code != 0 {
+		t.Fatal(errs)
+	}
+	submitOne(t, dir) // kim's alone
+	if code, _, errs := run(t, "a long enough passphrase\n", "user", "add", "--data", dir, "--name", "lee", "--role", "analyst"); code != 0 {
+		t.Fatal(errs)
+	}
+	submitOne(t, dir) // kim's and lee's
+	st := openStore(t, dir)
+	ctx := context.Background()
+	kim, _, _ := st.UserByName(ctx, "kim")
+	lee, _, _ := st.UserByName(ctx, "lee")
+	ids, _ := st.TipsOfOffer(ctx, "")
+	var kimAlone string
+	for _, id := range ids {
+		if _, err := st.WrappedKey(ctx, id, lee.Holder()); err != nil {
+			kimAlone = id
+		}
+	}
+	code, out, errs := run(t, "", "user", "remove", "--data", dir, "kim")
+	if code != 1 || !strings.Contains(out, "kim holds the keys of 2 reports") || !strings.Contains(out, "  "+kimAlone+"\n") ||
+		!strings.Contains(errs, "kim was not removed: 1 report would be left with the recovery key alone") || !strings.Contains(errs, "--yes") {
+		t.Fatalf("remove without --yes: exit %d\n%s%s", code, out, errs)
+	}
+	if _, err := st.WrappedKey(ctx, kimAlone, kim.Holder()); err != nil {
+		t.Fatal("an unconfirmed removal deleted kim's key")
+	}
+	code, out, errs = run(t, "", "user", "remove", "kim", "--data", dir, "--yes")
+	if code != 0 || !strings.Contains(out, "Removed kim") {
+		t.Fatalf("remove --yes: exit %d\n%s%s", code, out, errs)
+	}
+	for _, id := range ids {
+		if _, err := st.WrappedKey(ctx, id, kim.Holder()); err == nil {
+			t.Fatalf("kim still holds %s", id)
+		}
+	}
+	if _, out, _ := run(t, "", "user", "list", "--data", dir); !strings.Contains(out, "kim   analyst  removed") {
+		t.Fatalf("user list names kim as removed:\n%s", out)
+	}
+	entries, _ := st.ListAudit(ctx, store.AuditFilter{Limit: 100})
+	var removals []string
+	for _, e := range entries {
+		if e.Action == "user.remove" {
+			removals = append(removals, e.Detail)
+		}
+	}
+	if len(removals) != 1 || !strings.Contains(removals[0], "(kim); keys to 2 reports deleted, 1 of them left to the recovery key alone") {
+		t.Fatalf("one audited removal, with counts: %q", removals)
+	}
+	if code, out, errs := run(t, "", "audit", "verify", "--data", dir); code != 0 {
+		t.Fatalf("audit verify after a removal: %s%s", out, errs)
+	}
+	if code, _, errs := run(t, "", "user", "remove", "--data", dir, "kim", "--yes"); code != 1 || !strings.Contains(errs, "removed already") {
+		t.Fatalf("removing kim again: exit %d %s", code, errs)
+	}
+	if code, _, errs := run(t, "", "user", "remove", "--data", dir, "nobody"); code != 1 || !strings.Contains(errs, `no user named "nobody"`) || !strings.Contains(errs, "hint: tipline user list") {
+		t.Fatalf("removing no one: exit %d %s", code, errs)
+	}
+}

@@ -21,7 +21,10 @@ func init() {
 		"  tipline user add --data DIR --name NAME --role ROLE [--role ROLE]... [--offer ID]... [--email ADDRESS] [--qr FILE]\n" +
 		"                         add a desk user; the password is read from standard input\n" +
 		"  tipline user list --data DIR [--json]\n" +
-		"                         list desk users: roles, state, last login (to the hour)"})
+		"                         list desk users: roles, state, last login (to the hour)\n" +
+		"  tipline user remove --data DIR [--yes] NAME\n" +
+		"                         off-board a user: end their sessions, delete their keys; lists the reports\n" +
+		"                         it would leave to the recovery key alone (--yes to go ahead)"})
 }
 
 // repeated is a flag that may be given several times.
@@ -37,9 +40,11 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return runUserAdd(args[1:], stdin, stdout, stderr)
 		case "list":
 			return runUserList(args[1:], stdout, stderr)
+		case "remove":
+			return runUserRemove(args[1:], stdout, stderr)
 		}
 	}
-	return usageError{withHint(errors.New("unknown or missing user command"), "tipline user add --data DIR --name NAME --role analyst, or tipline user list --data DIR")}
+	return usageError{withHint(errors.New("unknown or missing user command"), "tipline user add --data DIR --name NAME --role analyst, tipline user list --data DIR, or tipline user remove --data DIR NAME")}
 }
 
 func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -162,6 +167,9 @@ func runUserList(args []string, stdout, stderr io.Writer) error {
 // userState says whether a user can log in, in a word or two.
 func userState(u tip.User) string {
 	switch {
+	case !u.Removed.IsZero():
+		return "removed"
+
 	case u.Disabled:
 		return "disabled"
 	case !u.TOTPEnrolled:

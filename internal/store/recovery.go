@@ -133,16 +133,7 @@ func (s *Store) appendCounted(ctx context.Context, tx *sql.Tx, entry CountedEntr
 	if err != nil {
 		return err
 	}
-	due := auditDue(ectx)
-	if due == nil {
-		return errors.New("the audit entry was not attached")
-	}
-	for _, seal := range due.seals {
-		if _, err := s.appendAuditTx(ctx, tx, seal); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.appendAttachedTx(ctx, tx, ectx)
 }
 
 // StartRecoveryRotation makes to the recipient new reports are wrapped to

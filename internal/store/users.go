@@ -69,17 +69,17 @@ type UserSecrets struct {
 	EnrolCodeExpires time.Time
 }
 
-const userColumns = `id, name, public_key, disabled, totp_enrolled, created_at, password, wrapped_key, totp_sealed, totp_last_step, enrol_code_hash, enrol_code_expires_at, last_login_hour, email`
+const userColumns = `id, name, public_key, disabled, totp_enrolled, created_at, password, wrapped_key, totp_sealed, totp_last_step, enrol_code_hash, enrol_code_expires_at, last_login_hour, email, removed_at`
 
 func (s *Store) scanUser(ctx context.Context, row scanner) (tip.User, UserSecrets, error) {
 	var u tip.User
 	var sec UserSecrets
 	var disabled, enrolled int
-	var created, enrolExpires, lastLogin int64
+	var created, enrolExpires, lastLogin, removed int64
 	err := row.Scan(&u.ID, &u.Name, &u.PublicKey, &disabled, &enrolled, &created, &sec.Password, &sec.WrappedKey, &sec.TOTPSealed, &sec.TOTPLastStep,
-		&sec.EnrolCodeHash, &enrolExpires, &lastLogin, &u.Email)
+		&sec.EnrolCodeHash, &enrolExpires, &lastLogin, &u.Email, &removed)
 	sec.EnrolCodeExpires = time.Unix(enrolExpires, 0)
-	u.LastLogin = timeOrZero(lastLogin)
+	u.LastLogin, u.Removed = timeOrZero(lastLogin), timeOrZero(removed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, sec, tip.Errorf(tip.CodeNotFound, "no such user")
 	}
@@ -153,12 +153,12 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID string, step int64) erro
 func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
 	defer s.offers.clear()
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
-		res, err := s.exec(ctx, tx, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(disabled), id)
+		res, err := s.exec(ctx, tx, `UPDATE users SET disabled = ? WHERE id = ? AND removed_at = 0`, boolInt(disabled), id)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return tip.Errorf(tip.CodeNotFound, "no such user")
+			return s.noCurrentUser(ctx, tx, id)
 		}
 		if disabled {
 			_, err := s.exec(ctx, tx, `DELETE FROM desk_sessions WHERE user_id = ?`, id)
@@ -175,13 +175,13 @@ func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) e
 // is given.
 func (s *Store) ResetSecondFactor(ctx context.Context, id string, sealed []byte, enrolCodeHash string, expires time.Time) error {
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
-		res, err := s.exec(ctx, tx, `UPDATE users SET totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0, enrol_code_hash = ?, enrol_code_expires_at = ? WHERE id = ?`,
+		res, err := s.exec(ctx, tx, `UPDATE users SET totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0, enrol_code_hash = ?, enrol_code_expires_at = ? WHERE id = ? AND removed_at = 0`,
 			sealed, enrolCodeHash, expires.Unix(), id)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return tip.Errorf(tip.CodeNotFound, "no such user")
+			return s.noCurrentUser(ctx, tx, id)
 		}
 		if _, err := s.exec(ctx, tx, `DELETE FROM webauthn_credentials WHERE user_id = ?`, id); err != nil {
 			return err
@@ -219,12 +219,18 @@ func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey strin
 	defer s.offers.clear()
 	holder := tip.HolderOf(id)
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
+		res, err := s.exec(ctx, tx, `UPDATE users SET password = ?, public_key = ?, wrapped_key = ?, totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0, enrol_code_hash = ?, enrol_code_expires_at = ? WHERE id = ? AND removed_at = 0`,
+			password, publicKey, wrappedKey, totpSealed, enrolCodeHash, enrolCodeExpires.Unix(), id)
+		if err != nil {
+			return fmt.Errorf("failed to reset password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return s.noCurrentUser(ctx, tx, id)
+		}
 		for _, q := range []struct {
 			sql  string
 			args []any
 		}{
-			{`UPDATE users SET password = ?, public_key = ?, wrapped_key = ?, totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0, enrol_code_hash = ?, enrol_code_expires_at = ? WHERE id = ?`,
-				[]any{password, publicKey, wrappedKey, totpSealed, enrolCodeHash, enrolCodeExpires.Unix(), id}},
 			{`DELETE FROM tip_keys WHERE holder = ?`, []any{holder}},
 			{`UPDATE offer_recipients SET recipient = ? WHERE holder = ?`, []any{publicKey, holder}},
 			{`DELETE FROM desk_sessions WHERE user_id = ?`, []any{id}},
@@ -235,6 +241,18 @@ func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey strin
 		}
 		return nil
 	})
+}
+
+// noCurrentUser says why a change to a user's account matched no row: the
+// user was removed, and a removed account is never used again, or there is
+// no such user.
+func (s *Store) noCurrentUser(ctx context.Context, tx *sql.Tx, id string) error {
+	var removed int64
+	err := tx.QueryRowContext(ctx, s.rebind(`SELECT removed_at FROM users WHERE id = ?`), id).Scan(&removed)
+	if err == nil && removed != 0 {
+		return tip.Errorf(tip.CodeConflict, "This user was removed: a removed account is never used again. Add them anew, under another name, if they come back.")
+	}
+	return tip.Errorf(tip.CodeNotFound, "no such user")
 }
 
 // The kinds of desk session: a full login, and an enrolment in progress,

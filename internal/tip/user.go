@@ -39,6 +39,11 @@ type User struct {
 	CreatedAt    time.Time
 	LastLogin    time.Time // to the hour; zero for never
 	Email        string    // where notifications go; "" for none
+	// Removed is when the user was off-boarded (tipline user remove); zero
+	// for a current user. A removed user holds nothing and cannot log in;
+	// the record stays so that the audit log and the records naming them
+	// still say who.
+	Removed time.Time
 }
 
 // Has reports whether the user holds role r.
