@@ -95,6 +95,15 @@ func TestFullDisk(t *testing.T) {
 
 	t.Run("no reserve", func(t *testing.T) {
 		srv := startTipline(t, bin, append(args, "--min-free", "0"))
+		// The disk fills while a file is being received, and a reader
+		// holds the database's log from being reused, so that the log must
+		// grow: the database has no room to delete the file's staging row.
+		// The file must go all the same.
+		reader := holdLog(t, data)
+		fileFillsTheDisk(t, srv.url, data, filler)
+		checkNothingStaged(t, data)
+		reader.Rollback()
+
 		fillUp(t, filler)
 		expectNoRoom(t, srv.url, "en", "a report with a file on a full disk", 2<<20, true)
 		checkNothingStaged(t, data)
@@ -278,7 +287,7 @@ func submitReport(t *testing.T, site, lang, nonce string, fileSize int, declared
 	if lang != "en" {
 		path = "/" + lang + "/submit"
 	}
-	resp, err := postEarlyReading(site, path, mw.FormDataContentType(), buf.Bytes(), declared)
+	resp, err := postEarlyReading(site, path, mw.FormDataContentType(), buf.Bytes(), declared, nil)
 	if err != nil {
 		t.Fatalf("%s: %v", nonce, err)
 	}
@@ -295,7 +304,9 @@ func submitReport(t *testing.T, site, lang, nonce string, fileSize int, declared
 // before the whole body, refusing it, is what the source sees. (Go's client
 // gives up on the response once a write fails.) declared false sends the
 // body chunked, its length unknown.
-func postEarlyReading(site, path, contentType string, body []byte, declared bool) (*http.Response, error) {
+//
+// midway, when not nil, is called once half the body is sent.
+func postEarlyReading(site, path, contentType string, body []byte, declared bool, midway func()) (*http.Response, error) {
 	addr := strings.TrimPrefix(site, "http://")
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -309,7 +320,13 @@ func postEarlyReading(site, path, contentType string, body []byte, declared bool
 			w.Write(body)
 		} else {
 			fmt.Fprintf(w, "Transfer-Encoding: chunked\r\n\r\n")
+			half := len(body) / 2
 			for len(body) > 0 {
+				if midway != nil && len(body) <= half {
+					w.Flush()
+					midway()
+					midway = nil
+				}
 				n := min(len(body), 64<<10)
 				fmt.Fprintf(w, "%x\r\n", n)
 				w.Write(body[:n])
@@ -410,6 +427,85 @@ func checkNothingStaged(t *testing.T, data string) {
 			t.Errorf("blob file %s left behind by a refused upload", e.Name())
 		}
 	}
+}
+
+// fileFillsTheDisk sends a report with a file in two halves, chunked, and
+// fills the disk in between, once the server has begun the file; it
+// expects the 507 page.
+func fileFillsTheDisk(t *testing.T, site, data, filler string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("category", "oil")
+	mw.WriteField("message", "a file the disk fills under")
+	w, _ := mw.CreateFormFile("attachment", "ledger.bin")
+	w.Write(bytes.Repeat([]byte{0x5a}, 8<<20))
+	mw.Close()
+	midway := func() {
+		deadline := time.Now().Add(20 * time.Second)
+		for !stagingBegun(data) {
+			if time.Now().After(deadline) {
+				t.Error("the server did not begin the file")
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		f, err := os.OpenFile(filler, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer f.Close()
+		block := make([]byte, 4096)
+		for {
+			if _, err := f.Write(block); err != nil {
+				break
+			}
+		}
+		f.Sync()
+	}
+	resp, err := postEarlyReading(site, "/ko/submit", mw.FormDataContentType(), buf.Bytes(), false, midway)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusInsufficientStorage || !isNoRoomPage(string(page), "ko") {
+		t.Fatalf("a file the disk filled under: %d, want 507 with the ko page saying there is no room:\n%s", resp.StatusCode, page)
+	}
+}
+
+// stagingBegun reports whether a blob file of a megabyte or more is being
+// written.
+func stagingBegun(data string) bool {
+	entries, _ := os.ReadDir(filepath.Join(data, "blobs"))
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && info.Size() >= 1<<20 && time.Since(info.ModTime()) < 5*time.Second {
+			return true
+		}
+	}
+	return false
+}
+
+// holdLog opens a read transaction on the installation's database, which
+// keeps SQLite from starting its write-ahead log over: until it ends,
+// every commit appends to the log.
+func holdLog(t *testing.T, data string) *sql.Tx {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(data, "tipline.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.QueryRow(`SELECT COUNT(*) FROM tips`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return tx
 }
 
 func checkReceiptsOpen(t *testing.T, site string, receipts []shownReceipt) {
