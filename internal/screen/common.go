@@ -61,7 +61,8 @@ var genericOrgWords = setOf(
 	"hong", "kong", "hongkong", "asia", "asian", "pacific", "east", "eastern", "far",
 	"north", "northern", "south", "southern", "west", "western", "global", "world",
 	"new", "star", "golden", "first", "grand", "great", "royal", "union", "federal",
-	"central", "credit", "savings", "investment", "securities", "post", "postal",
+	"central", "credit", "savings", "securities", "post", "postal", "power", "supply",
+	"supplies",
 )
 
 // legalRemnants are words of legal forms that translit does not remove

@@ -132,6 +132,9 @@ func wordSimilarity(a, b *tokenWord) float64 {
 	if a.text == b.text {
 		return 1
 	}
+	if isPatronymic(a.text) != isPatronymic(b.text) {
+		return 0
+	}
 	s := translit.JaroWinkler(a.text, b.text)
 	if s < 0.97 && (a.latin != a.text || b.latin != b.text) {
 		s = max(s, 0.97*translit.JaroWinkler(a.latin, b.latin))
@@ -140,6 +143,23 @@ func wordSimilarity(a, b *tokenWord) float64 {
 		s = max(s, 0.94*translit.JaroWinkler(a.korean, b.korean))
 	}
 	return s
+}
+
+// patronymicEndings end a Russian, Belarusian or Ukrainian patronymic.
+var patronymicEndings = []string{"ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna"}
+
+// isPatronymic reports whether a normalised word reads as a patronymic. A
+// patronymic is never the same word as a given name or a surname, however
+// alike they look: "Viktorin" is not "Victorovich", nor "Vladislav"
+// "Vladimirovich", and "Davydovich" (a father's name) is not the surname
+// "DAVIDOVIC".
+func isPatronymic(w string) bool {
+	for _, e := range patronymicEndings {
+		if len(w) > len(e)+2 && strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // tokenScore scores query form q against alias form a: the IDF-weighted

@@ -62,6 +62,14 @@ func TestScoringRules(t *testing.T) {
 		// Fedosevich").
 		{"LIKHACHEV, Trifon Fedosevich", "ofac:35505", false}, // TRIFONOV, Andrey Fedorovich
 		{"TRIFONOV, Andrey Fedorovich", "ofac:35505", true},
+		// A patronymic is never a given name or a surname (0.860, 0.866
+		// and 0.886 before).
+		{"Viktorin Morozov", "ofac:37344", false},       // MOROZOV, Oleg Victorovich
+		{"Vladislav Markov", "ofac:35446", false},       // MARKOV, Yevgeny Vladimirovich
+		{"BLINOV, Mir Davydovich", "ofac:45389", false}, // DAVIDOVIC, Miodrag
+		{"Oleg Viktorovich Morozov", "ofac:37344", true},
+		// Electric power is what a company does, not which one (0.852).
+		{"Korea Electric Power Corporation", "ofac:48514", false}, // ALEXANDER ELECTRIC POWER SUPPLIES
 	} {
 		if tc.key == "" {
 			if r := ix.Screen(tc.query, screen.Options{}); len(r.Hits) != 0 {
