@@ -36,6 +36,8 @@ type Index struct {
 	// Cyrillic name to its aliases, to find names inside unspaced text.
 	script    map[string][]int32
 	scriptMax int // longest key in script, in runes
+	// byKey maps "source:id" to the entry, for what a hit names.
+	byKey map[string]int32
 }
 
 type indexedEntry struct {
@@ -75,6 +77,7 @@ func NewIndex(lists ...*List) *Index {
 		grams:  map[string][]int32{},
 		ids:    map[string][]int32{},
 		script: map[string][]int32{},
+		byKey:  map[string]int32{},
 	}
 	vocabID := map[string]int32{}
 	for _, l := range lists {
@@ -83,6 +86,7 @@ func NewIndex(lists ...*List) *Index {
 			e := &l.Entries[i]
 			ei := int32(len(ix.entries))
 			ix.entries = append(ix.entries, indexedEntry{e: e, list: desc, version: version})
+			ix.byKey[e.Key()] = ei
 			for ni, n := range e.Names {
 				ix.addName(ei, ni, n, vocabID)
 			}

@@ -167,8 +167,18 @@ func (s *Service) Screen(r *tip.Report) Outcome {
 	out := Outcome{Versions: st.versions, At: time.Now().UTC()}
 	best := map[string]screen.Hit{}
 	warned := map[string]bool{}
+	var results []screen.Result
 	for _, q := range queries(r) {
-		res := st.index.Screen(q, screen.Options{})
+		results = append(results, st.index.Screen(q, screen.Options{}))
+	}
+	// A ship's name is screened with its IMO number and flag, so that the
+	// number outranks a namesake (screen.Index.ScreenVessel).
+	for _, v := range r.Vessels {
+		if v.Name != "" || v.IMO != "" {
+			results = append(results, st.index.ScreenVessel(screen.ReportedVessel{Name: v.Name, IMO: v.IMO, Flag: v.Flag}, screen.Options{}))
+		}
+	}
+	for _, res := range results {
 		for _, h := range res.Hits {
 			key := string(h.Source) + ":" + h.ID
 			if old, ok := best[key]; !ok || h.Score > old.Score {
@@ -215,7 +225,8 @@ func (s *Service) Rescreen(ctx context.Context, r *tip.Report, old Outcome, rece
 	return out
 }
 
-// queries are the texts of a report to screen, one per field value.
+// queries are the texts of a report to screen, one per field value; ships'
+// names and IMO numbers are screened apart (Service.Screen).
 func queries(r *tip.Report) []string {
 	var q []string
 	add := func(s string) {
@@ -226,10 +237,6 @@ func queries(r *tip.Report) []string {
 	add(r.Message)
 	add(r.Where)
 	for _, v := range r.Vessels {
-		add(v.Name)
-		if v.IMO != "" {
-			add("IMO " + strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(v.IMO)), "IMO"))
-		}
 		if v.MMSI != "" {
 			add("MMSI " + v.MMSI)
 		}

@@ -59,6 +59,14 @@ func TestScreenFindsStructuredFieldsAndMarksNewHits(t *testing.T) {
 		if kept := svc.Rescreen(ctx, rep, after, time.Now()); len(kept.NamedBefore) != 1 {
 			t.Fatalf("the record was lost: %+v", kept.NamedBefore)
 		}
+		// A ship's IMO number outranks its name: the listed name with
+		// another ship's number names another ship.
+		if named := svc.Screen(&tip.Report{Vessels: []tip.Vessel{{Name: "Chon Myong 1"}}}); !named.HasHits() || named.Hits[0].ID != "8712362" {
+			t.Fatalf("the listed ship's name: %+v", named)
+		}
+		if other := svc.Screen(&tip.Report{Vessels: []tip.Vessel{{Name: "Chon Myong 1", IMO: "1234567"}}}); other.HasHits() {
+			t.Fatalf("the listed ship's name with another IMO number: %+v", other)
+		}
 		typo := svc.Screen(&tip.Report{Message: "the tanker IMO 8712363"})
 		if typo.HasHits() || len(typo.Warnings) == 0 {
 			t.Fatalf("a wrong check digit is a warning, never a hit: %+v", typo)

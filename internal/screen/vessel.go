@@ -1,0 +1,105 @@
+package screen
+
+import (
+	"fmt"
+	"strings"
+
+	"tipline/internal/screen/ident"
+)
+
+// ReportedVessel is what a report says about one ship: its name, IMO number
+// and flag, as the source wrote them; any may be empty.
+type ReportedVessel struct {
+	Name, IMO, Flag string
+}
+
+// ScreenVessel screens one ship of a report: its name and its IMO number as
+// Screen does, then weighs the name's hits against the rest of the report.
+// A valid IMO number is the strongest evidence there is: a ship the name
+// matches whose listed IMO number is another is another ship by that name,
+// so its hit moves to the possible tier (or is dropped, when opt asks for
+// no possible matches) and says why. A flag corroborates or not: the hit
+// says whether the list gives it, current or former, but its score is
+// unchanged, since sanctioned ships change flags often.
+func (ix *Index) ScreenVessel(v ReportedVessel, opt Options) Result {
+	var imo string
+	if strings.TrimSpace(v.IMO) != "" {
+		if n, err := ident.ParseIMO(v.IMO); err == nil {
+			imo = string(n)
+		}
+	}
+	query := strings.TrimSpace(v.Name)
+	if v.IMO != "" {
+		query = strings.TrimSpace(query + "\nIMO " + strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(v.IMO)), "IMO"))
+	}
+	res := ix.Screen(query, opt)
+	flag := strings.TrimSpace(v.Flag)
+	if imo == "" && flag == "" {
+		return res
+	}
+	var hits []Hit
+	for _, h := range res.Hits {
+		e := ix.entryOf(h)
+		if e == nil {
+			hits = append(hits, h)
+			continue
+		}
+		if listed := entryIMOs(e); imo != "" && len(listed) > 0 && !containsString(listed, imo) {
+			h.Why += fmt.Sprintf("; but the report gives IMO %s, and the list gives this ship IMO %s: another ship by this name", imo, strings.Join(listed, ", "))
+			if opt.Possible > 0 {
+				res.Possible = append(res.Possible, h)
+			}
+			continue
+		}
+		h.Why += flagNote(e, flag)
+		hits = append(hits, h)
+	}
+	res.Hits = hits
+	if res.Hits == nil {
+		res.Hits = []Hit{}
+	}
+	res.Possible = bestFirst(res.Possible, opt.Limit)
+	return res
+}
+
+// entryOf returns the entry a hit names, or nil.
+func (ix *Index) entryOf(h Hit) *Entry {
+	if ei, ok := ix.byKey[string(h.Source)+":"+h.ID]; ok {
+		return ix.entries[ei].e
+	}
+	return nil
+}
+
+// entryIMOs returns the ship IMO numbers an entry lists.
+func entryIMOs(e *Entry) []string {
+	var out []string
+	for _, id := range e.Identifiers {
+		if id.Type == IDIMO && !containsString(out, id.Value) {
+			out = append(out, id.Value)
+		}
+	}
+	return out
+}
+
+// flagNote says whether the list gives the reported flag, when both say
+// something.
+func flagNote(e *Entry, flag string) string {
+	if flag == "" || e.Vessel == nil || len(e.Vessel.Flags) == 0 {
+		return ""
+	}
+	for _, f := range e.Vessel.Flags {
+		if strings.EqualFold(strings.TrimSpace(f), flag) {
+			return fmt.Sprintf("; the report's flag %s is one the list gives it", flag)
+		}
+	}
+	return fmt.Sprintf("; the report's flag %s is not one the list gives it (%s)", flag, strings.Join(e.Vessel.Flags, ", "))
+}
+
+func containsString(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
