@@ -81,3 +81,38 @@ func TestDatabaseOutageAnswers503InTheSourcesLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A database that stops answering without closing its connections (the
+// network between them drops every packet) holds a report's commit no longer
+// than the commit's patience: the source is told it is unavailable, gets no
+// receipt, and reports are taken again once it answers.
+func TestStalledDatabaseAnswers503AfterTheCommitsPatience(t *testing.T) {
+	var pg storetest.Backend
+	for _, b := range storetest.Backends(t) {
+		if b.DSN != "" {
+			pg = b
+		}
+	}
+	if pg.DSN == "" {
+		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
+	}
+	proxy := storetest.StartProxy(t, pg.DSN)
+	pg.DSN = proxy.DSN
+	s := newSite(t, pg, siteOptions{commitPatience: time.Second})
+	c := s.client(t)
+	report := form{fields: [][2]string{{"category", "oil"}, {"message", "a report"}}}
+	c.submit("/submit", report)
+
+	proxy.Stall()
+	start := time.Now()
+	resp, page := c.postMultipart("/submit", report)
+	took := time.Since(start)
+	if resp.StatusCode != http.StatusServiceUnavailable || receiptOf(page) != "" {
+		t.Fatalf("submitting while the database is stalled: %d\n%s", resp.StatusCode, page)
+	}
+	if took > 5*time.Second {
+		t.Fatalf("the answer took %v with a commit patience of 1s", took)
+	}
+	proxy.Unstall()
+	c.submit("/submit", report)
+}

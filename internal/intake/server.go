@@ -54,7 +54,16 @@ type Config struct {
 	// clients; FailedReceiptDelay is the least any wrong answer waits.
 	FailedReceiptInterval time.Duration
 	FailedReceiptDelay    time.Duration
+
+	// CommitPatience is the longest a report's commit waits on the database
+	// before the source is told it is unavailable; DefaultCommitPatience if
+	// zero.
+	CommitPatience time.Duration
 }
+
+// DefaultCommitPatience is far beyond a commit's usual milliseconds, even
+// a batch of them on a slow disk, and short enough that a source is told.
+const DefaultCommitPatience = 15 * time.Second
 
 // DefaultMaxBytes is the default upload limit: 2 GiB.
 const DefaultMaxBytes = 2 << 30
@@ -91,6 +100,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.CommitPatience == 0 {
+		cfg.CommitPatience = DefaultCommitPatience
+	}
 	recovery, err := cfg.Keys.Recovery()
 	if err != nil {
 		return nil, err
@@ -109,7 +121,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, store: cfg.Store, recovery: recovery, index: index, pages: pages, catalogs: catalogs, log: cfg.Logger,
-		committer: newCommitter(cfg.Store),
+		committer: newCommitter(cfg.Store, cfg.CommitPatience),
 		guesses:   newGuessGate(cfg.FailedReceiptInterval, cfg.FailedReceiptDelay),
 		budget:    &budget{perMinute: cfg.SubmissionsPerMinute, quota: cfg.StorageQuotaBytes, store: cfg.Store},
 		bodies:    web.NewBodies(cfg.Bodies),

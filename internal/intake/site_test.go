@@ -38,12 +38,13 @@ type site struct {
 }
 
 type siteOptions struct {
-	maxBytes      int64
-	onion         string
-	guessInterval time.Duration // time between answers to wrong receipts
-	perMinute     int
-	quota         int64
-	bodies        web.BodyLimits
+	maxBytes       int64
+	onion          string
+	guessInterval  time.Duration // time between answers to wrong receipts
+	perMinute      int
+	quota          int64
+	bodies         web.BodyLimits
+	commitPatience time.Duration
 }
 
 // newSite initialises an installation (with a generated recovery identity)
@@ -76,6 +77,7 @@ func newSite(t *testing.T, b storetest.Backend, opt siteOptions) *site {
 		Store: st, Keys: keys, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		MaxBytes: opt.maxBytes, Onion: opt.onion, SubmissionsPerMinute: opt.perMinute, StorageQuotaBytes: opt.quota, Bodies: opt.bodies,
 		FailedReceiptInterval: max(opt.guessInterval, time.Millisecond), FailedReceiptDelay: time.Millisecond,
+		CommitPatience: opt.commitPatience,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -20,14 +20,49 @@ import (
 const ChunkSize = 1 << 20
 
 // DeleteStaged deletes staging blobs that will not be adopted. A blob a tip
-// or message adopted is left alone.
+// or message adopted is left alone. Those it cannot delete — the database did
+// not answer, as when a commit failed for that reason — are deleted by the
+// next SweepStaged, not hours later with abandoned uploads.
 func (s *Store) DeleteStaged(ctx context.Context, ids ...string) error {
-	for _, id := range ids {
+	for i, id := range ids {
 		if err := s.deleteStaged(ctx, id); err != nil {
+			s.undeleted.add(ids[i:])
 			return err
 		}
 	}
 	return nil
+}
+
+// undeletedBlobs are staging blobs DeleteStaged failed to delete.
+type undeletedBlobs struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (u *undeletedBlobs) add(ids []string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.ids = append(u.ids, ids...)
+}
+
+func (u *undeletedBlobs) take() []string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	ids := u.ids
+	u.ids = nil
+	return ids
+}
+
+// deleteUndeleted tries again to delete what DeleteStaged could not.
+func (s *Store) deleteUndeleted(ctx context.Context) (int64, error) {
+	ids := s.undeleted.take()
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	if err := s.DeleteStaged(ctx, ids...); err != nil {
+		return 0, fmt.Errorf("failed to delete staged blobs left by failed uploads: %w", err)
+	}
+	return int64(len(ids)), nil
 }
 
 // deleteStaged deletes one unadopted blob: its row first, so that a file is
@@ -58,14 +93,20 @@ func (s *Store) deleteStaged(ctx context.Context, id string) error {
 
 // SweepStaged deletes staging blobs started before cutoff: ciphertext whose
 // key was never stored, from uploads that failed or were abandoned — and blob
-// files older than cutoff that no row knows.
+// files older than cutoff that no row knows — and, first, whatever
+// DeleteStaged could not delete, however recent.
 func (s *Store) SweepStaged(ctx context.Context, cutoff time.Time) (int64, error) {
+	retried, err := s.deleteUndeleted(ctx)
+	if err != nil {
+		return 0, err
+	}
 	if s.files == nil {
 		res, err := s.writeExec(ctx, `DELETE FROM blobs WHERE tip_id IS NULL AND staged_at IS NOT NULL AND staged_at < ?`, cutoff.Unix())
 		if err != nil {
 			return 0, fmt.Errorf("failed to sweep staged blobs: %w", err)
 		}
-		return res.RowsAffected()
+		n, err := res.RowsAffected()
+		return retried + n, err
 	}
 	ids, err := s.queryStrings(ctx, `SELECT id FROM blobs WHERE tip_id IS NULL AND staged_at IS NOT NULL AND staged_at < ?`, cutoff.Unix())
 	if err != nil {
@@ -77,7 +118,7 @@ func (s *Store) SweepStaged(ctx context.Context, cutoff time.Time) (int64, error
 		}
 	}
 	orphans, err := s.sweepOrphanFiles(ctx, cutoff)
-	return int64(len(ids)) + orphans, err
+	return retried + int64(len(ids)) + orphans, err
 }
 
 // insertBlob stores a small sealed value as an adopted blob inside tx.

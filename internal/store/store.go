@@ -43,6 +43,8 @@ type Store struct {
 	recovery recoveryCache
 	files    *blobFiles // SQLite: uploaded files as blob files in the data folder
 	scrubs   scrubber   // SQLite: takes deleted secrets off the disk, see forgetTx
+	// undeleted are staging blobs to delete at the next sweep: see DeleteStaged.
+	undeleted undeletedBlobs
 }
 
 // Open opens (and migrates) the database: PostgreSQL when dsn is set, else

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"tipline/internal/store"
+	"tipline/internal/store/storetest"
 	"tipline/internal/tip"
 )
 
@@ -84,5 +86,65 @@ func TestConnectingToAnAbsentDatabaseEndsWithinSeconds(t *testing.T) {
 				t.Fatalf("%v: status %d, want 503", err, got)
 			}
 		})
+	}
+}
+
+// An upload whose commit failed because the database did not answer has its
+// staged blobs deleted once the database answers again — at the next sweep,
+// not twelve hours later with abandoned uploads.
+func TestStagedBlobsOfAFailedUploadGoAtTheNextSweep(t *testing.T) {
+	var pg storetest.Backend
+	for _, b := range storetest.Backends(t) {
+		if b.DSN != "" {
+			pg = b
+		}
+	}
+	if pg.DSN == "" {
+		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
+	}
+	ctx := context.Background()
+	direct, err := store.Open(ctx, pg.DataDir, pg.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	proxy := storetest.StartProxy(t, pg.DSN)
+	s, err := store.Open(ctx, pg.DataDir, proxy.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w, err := s.NewStagedBlob(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("sealed bytes of a file"))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	staged := func() int {
+		_, err := direct.OpenStagedBlob(ctx, w.ID())
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return 0
+		case err != nil:
+			t.Fatal(err)
+		}
+		return 1
+	}
+	if staged() != 1 {
+		t.Fatal("the staged blob is not stored")
+	}
+
+	proxy.Cut()
+	if err := s.DeleteStaged(ctx, w.ID()); !errors.Is(store.Classify(err), store.ErrUnavailable) {
+		t.Fatalf("deleting while the database is cut off: %v", err)
+	}
+	proxy.Restore()
+	if _, err := s.SweepStaged(ctx, time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if staged() != 0 {
+		t.Fatal("the staged blob of a failed upload is still stored after the sweep")
 	}
 }
