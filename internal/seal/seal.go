@@ -240,9 +240,10 @@ func SealTo(dst io.Writer, to ...Recipient) (io.WriteCloser, error) {
 
 // Open returns a reader of the plaintext of src. Damage is reported by Read.
 func Open(src io.Reader, with *Key) (io.Reader, error) {
-	r, err := age.Decrypt(src, with.identities()...)
+	source := &failingSource{r: src}
+	r, err := age.Decrypt(source, with.identities()...)
 	if err != nil {
-		return nil, openError(err)
+		return nil, source.openError(err)
 	}
 	return r, nil
 }
@@ -251,9 +252,10 @@ func Open(src io.Reader, with *Key) (io.Reader, error) {
 // size, so that processing which needs it (PDF metadata) never writes a
 // plaintext temporary file.
 func OpenAt(src io.ReaderAt, size int64, with *Key) (io.ReaderAt, int64, error) {
-	r, n, err := age.DecryptReaderAt(src, size, with.identities()...)
+	source := &failingSource{at: src}
+	r, n, err := age.DecryptReaderAt(source, size, with.identities()...)
 	if err != nil {
-		return nil, 0, openError(err)
+		return nil, 0, source.openError(err)
 	}
 	return r, n, nil
 }
@@ -343,6 +345,49 @@ func unwrap(wrapped []byte, ids ...age.Identity) (*Key, error) {
 		return nil, fmt.Errorf("wrapped key is damaged: %w", err)
 	}
 	return k, nil
+}
+
+// failingSource remembers why reading sealed data failed: a source that
+// could not be read (the database did not answer) is that failure, not
+// sealed data that this key cannot open.
+type failingSource struct {
+	r  io.Reader
+	at io.ReaderAt
+
+	mu  sync.Mutex // OpenAt's reader may be read from several goroutines
+	err error
+}
+
+func (f *failingSource) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	f.note(err)
+	return n, err
+}
+
+func (f *failingSource) ReadAt(p []byte, off int64) (int, error) {
+	n, err := f.at.ReadAt(p, off)
+	f.note(err)
+	return n, err
+}
+
+func (f *failingSource) note(err error) {
+	if err == nil || err == io.EOF {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err == nil {
+		f.err = err
+	}
+}
+
+func (f *failingSource) openError(err error) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return fmt.Errorf("failed to read sealed data: %w", f.err)
+	}
+	return openError(err)
 }
 
 func openError(err error) error {
