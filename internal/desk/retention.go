@@ -19,10 +19,10 @@ func (s *Server) Run(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		if _, err := s.Shred(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			s.log.Error("retention: shredding failed", "err", err)
+			s.outage.Failed(s.log, "retention: shredding failed", err)
 		}
 		if err := s.store.SweepDeskSessions(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("sweeping expired desk sessions failed", "err", err)
+			s.outage.Failed(s.log, "sweeping expired desk sessions failed", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -154,10 +154,10 @@ func (s *Server) Run(ctx context.Context) {
 
 func (s *Server) sweep(ctx context.Context) {
 	if _, err := s.store.SweepStaged(ctx, time.Now().Add(-StagingTTL)); err != nil && ctx.Err() == nil {
-		s.log.Error("sweeping staged uploads failed", "err", err)
+		s.outage.Failed(s.log, "sweeping staged uploads failed", err)
 	}
 	if err := s.store.SweepSourceSessions(ctx); err != nil && ctx.Err() == nil {
-		s.log.Error("sweeping source sessions failed", "err", err)
+		s.outage.Failed(s.log, "sweeping source sessions failed", err)
 	}
 }
 

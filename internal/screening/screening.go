@@ -61,6 +61,9 @@ type Service struct {
 	log   *slog.Logger
 	cur   atomic.Pointer[state]
 	first firstListed
+	// outage logs that the database does not answer, once in a while: Run
+	// reloads every 5 s.
+	outage store.OutageLog
 }
 
 // New returns a service with no lists loaded; call Load or Run.
@@ -112,7 +115,7 @@ func (s *Service) Run(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		if _, err := s.Load(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("screening: loading lists failed", "err", err)
+			s.outage.Failed(s.log, "screening: loading lists failed", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -114,3 +114,13 @@ func (o *OutageLog) Note(log *slog.Logger, err error) {
 	}
 	log.Warn("the database does not answer: requests get 503 until it does", "err", err)
 }
+
+// Failed logs the failure of background work (a sweep, a reload): at ERROR,
+// or, when the database did not answer, as the outage it is (see Note).
+func (o *OutageLog) Failed(log *slog.Logger, msg string, err error) {
+	if err := Classify(err); errors.Is(err, ErrUnavailable) {
+		o.Note(log, err)
+		return
+	}
+	log.Error(msg, "err", err)
+}
