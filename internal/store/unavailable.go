@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -65,14 +66,16 @@ func unreachable(err error) bool {
 	if pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
 		return true
 	}
-	var netErr net.Error
 	for _, cause := range []error{driver.ErrBadConn, sql.ErrConnDone, io.ErrUnexpectedEOF, net.ErrClosed,
-		syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.EPIPE, syscall.EIO, syscall.EROFS} {
+		context.DeadlineExceeded, syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.EPIPE, syscall.EIO, syscall.EROFS} {
 		if errors.Is(err, cause) {
 			return true
 		}
 	}
-	return errors.As(err, &netErr)
+	// A network operation that failed, and only that: every syscall.Errno
+	// (a missing file, a full disk) would pass for a net.Error.
+	var op *net.OpError
+	return errors.As(err, &op)
 }
 
 // postgresUnavailable reports whether a PostgreSQL error code says the server

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -31,6 +33,10 @@ func TestClassifyTellsAnOutageFromARefusal(t *testing.T) {
 		{"too many connections", &pgconn.PgError{Code: "53300"}, http.StatusServiceUnavailable},
 		{"unique violation", &pgconn.PgError{Code: "23505"}, http.StatusInternalServerError},
 		{"no rows", sql.ErrNoRows, http.StatusInternalServerError},
+		{"connection reset", fmt.Errorf("failed to receive message: %w", &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), http.StatusServiceUnavailable},
+		{"a commit given up on", fmt.Errorf("failed to commit: %w", context.DeadlineExceeded), http.StatusServiceUnavailable},
+		{"a missing file", &os.PathError{Op: "open", Path: "blobs/x", Err: syscall.ENOENT}, http.StatusInternalServerError},
+		{"a permission refused", &os.PathError{Op: "open", Path: "blobs/x", Err: syscall.EACCES}, http.StatusInternalServerError},
 		{"an application error", tip.Errorf(tip.CodeNotFound, "no such tip"), http.StatusNotFound},
 		{"nil", nil, http.StatusInternalServerError},
 	} {
