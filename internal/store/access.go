@@ -101,6 +101,9 @@ func (s *Store) grantTx(ctx context.Context, tx *sql.Tx, tipID, holder string, w
 func (s *Store) RevokeHolder(ctx context.Context, holder, offerID string) error {
 	defer s.offers.clear()
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockWraps(ctx, tx, true); err != nil {
+			return err
+		}
 		if _, err := s.userHolderTx(ctx, tx, holder); err != nil {
 			return err
 		}

@@ -30,6 +30,8 @@ import (
 // is listed by CommitTips when it commits during the rotation, and refused
 // with ErrRecoveryRotated after it (the server wraps it again and retries),
 // so no copy wrapped to the old recipient appears once a rotation is over.
+// The start and the end take lockWraps exclusive, so no commit straddles
+// them.
 
 // ErrRecoveryRotated means a report's recovery copy is wrapped to a recipient
 // that is no longer the installation's: wrap it again to Recovery's and retry.
@@ -97,25 +99,6 @@ func (s *Store) recoveryStateOn(ctx context.Context, q execer) (RecoveryState, e
 	return st, nil
 }
 
-// lockRecovery orders, on PostgreSQL, a transaction that changes the
-// recovery state (exclusive) against the commits of new reports (shared),
-// which read it: a commit that read the old state finishes before the state
-// changes. On SQLite a write transaction already holds the database's one
-// write lock.
-func (s *Store) lockRecovery(ctx context.Context, tx *sql.Tx, exclusive bool) error {
-	if !s.postgres {
-		return nil
-	}
-	fn := "pg_advisory_xact_lock_shared"
-	if exclusive {
-		fn = "pg_advisory_xact_lock"
-	}
-	if _, err := tx.ExecContext(ctx, `SELECT `+fn+`('recovery_recipient'::regclass::oid::bigint)`); err != nil {
-		return fmt.Errorf("failed to lock the recovery recipient: %w", err)
-	}
-	return nil
-}
-
 // SameRecipient says whether two recipients' texts are the same key: age's
 // bech32 text may be written in either case.
 func SameRecipient(a, b string) bool {
@@ -145,7 +128,7 @@ func (s *Store) StartRecoveryRotation(ctx context.Context, from, to string, entr
 	defer s.recovery.clear()
 	var listed int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.lockRecovery(ctx, tx, true); err != nil {
+		if err := s.lockWraps(ctx, tx, true); err != nil {
 			return err
 		}
 		st, err := s.recoveryStateOn(ctx, tx)
@@ -208,7 +191,7 @@ func (s *Store) FinishRecoveryRotation(ctx context.Context, entry CountedEntry) 
 	defer s.recovery.clear()
 	var copies int
 	err := s.forgetTx(ctx, func(tx *sql.Tx) error {
-		if err := s.lockRecovery(ctx, tx, true); err != nil {
+		if err := s.lockWraps(ctx, tx, true); err != nil {
 			return err
 		}
 		var pending int
@@ -229,14 +212,11 @@ func (s *Store) FinishRecoveryRotation(ctx context.Context, entry CountedEntry) 
 	return copies, err
 }
 
-// checkRecoveryCopies, inside a commit of new reports, lists for the
-// rotation in progress the reports whose recovery copy was wrapped to the
-// recipient it replaces, and refuses with ErrRecoveryRotated any wrapped to
-// a recipient that is neither the current one nor that.
+// checkRecoveryCopies, inside a commit of new reports (under lockWraps),
+// lists for the rotation in progress the reports whose recovery copy was
+// wrapped to the recipient it replaces, and refuses with ErrRecoveryRotated
+// any wrapped to a recipient that is neither the current one nor that.
 func (s *Store) checkRecoveryCopies(ctx context.Context, tx *sql.Tx, tips []*NewTip) (pending [][]any, err error) {
-	if err := s.lockRecovery(ctx, tx, false); err != nil {
-		return nil, err
-	}
 	st, err := s.recoveryStateOn(ctx, tx)
 	if err != nil || st.Recipient == "" {
 		return nil, err

@@ -44,6 +44,9 @@ func (s *Store) CommitTips(ctx context.Context, tips []*NewTip) error {
 	}
 	defer metrics.ObserveCommit(time.Now())
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockWraps(ctx, tx, false); err != nil {
+			return err
+		}
 		receiving, err := s.receiving(ctx, tx, tips)
 		if err != nil {
 			return fmt.Errorf("failed to store tips: %w", err)

@@ -74,6 +74,9 @@ func (s *Store) RemoveUser(ctx context.Context, userID string, leaveToRecovery b
 	var r Removal
 	err := s.forgetTx(ctx, func(tx *sql.Tx) error {
 		holder := tip.HolderOf(userID)
+		if err := s.lockWraps(ctx, tx, true); err != nil {
+			return err
+		}
 		if s.postgres {
 			// As RevokeHolder: the reports first, in one order, so a grant,
 			// a revoke or another removal that would count this user's copy

@@ -3,8 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,6 +128,62 @@ func TestRemoveUser(t *testing.T) {
 		}
 		if err := s.GrantTipKey(ctx, shared, kim.Holder(), []byte("again")); err == nil {
 			t.Error("a report was granted to a removed user")
+		}
+	})
+}
+
+// Reports committed by another server without pause while a user is removed
+// or revoked: once the removal (or the revoke) has returned, the user holds
+// no key, none of the reports committed meanwhile included — on PostgreSQL
+// too, where a commit that had read the user as a recipient used to store
+// their copy after the removal had deleted the others.
+func TestNoKeyOutlivesARemovalOrARevoke(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
+		ctx := context.Background()
+		server, err := store.Open(ctx, b.DataDir, b.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer server.Close()
+		o := newOffer(t, s)
+		for round := range 6 {
+			u := newDeskUser(t, s, fmt.Sprintf("user-%d", round))
+			if err := s.AddOfferRecipient(ctx, o.ID, u.Holder()); err != nil {
+				t.Fatal(err)
+			}
+			var stop atomic.Bool
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				for !stop.Load() {
+					n := newTip(o)
+					n.WrappedKeys[u.Holder()] = []byte("wrapped")
+					if err := server.CommitTips(ctx, []*store.NewTip{n}); err != nil {
+						t.Error(err)
+						return
+					}
+					time.Sleep(time.Millisecond) // a busy server, not one holding SQLite's writer for ever
+				}
+			})
+			time.Sleep(5 * time.Millisecond)
+			if round%2 == 0 {
+				_, err = s.RemoveUser(ctx, u.ID, true, func(ctx context.Context, _ store.Removal) (context.Context, error) {
+					return store.WithAudit(ctx, chainSealer("cli", "user.remove", "")), nil
+				})
+			} else {
+				err = s.RevokeHolder(ctx, u.Holder(), "")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(5 * time.Millisecond)
+			stop.Store(true)
+			wg.Wait()
+			ids, _ := s.TipsOfOffer(ctx, "")
+			for _, id := range ids {
+				if len(holders(s, id, u.Holder())) != 0 {
+					t.Fatalf("round %d: %s holds report %s after being %s", round, u.Name, id, map[bool]string{true: "removed", false: "revoked"}[round%2 == 0])
+				}
+			}
 		}
 	})
 }

@@ -153,6 +153,11 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID string, step int64) erro
 func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
 	defer s.offers.clear()
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
+		if disabled {
+			if err := s.lockWraps(ctx, tx, true); err != nil {
+				return err
+			}
+		}
 		res, err := s.exec(ctx, tx, `UPDATE users SET disabled = ? WHERE id = ? AND removed_at = 0`, boolInt(disabled), id)
 		if err != nil {
 			return err
@@ -219,6 +224,9 @@ func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey strin
 	defer s.offers.clear()
 	holder := tip.HolderOf(id)
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockWraps(ctx, tx, true); err != nil {
+			return err
+		}
 		res, err := s.exec(ctx, tx, `UPDATE users SET password = ?, public_key = ?, wrapped_key = ?, totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0, enrol_code_hash = ?, enrol_code_expires_at = ? WHERE id = ? AND removed_at = 0`,
 			password, publicKey, wrappedKey, totpSealed, enrolCodeHash, enrolCodeExpires.Unix(), id)
 		if err != nil {
