@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"tipline/internal/screen/ident"
+	"tipline/internal/screen/translit"
 )
 
 // identifierHit explains an exact identifier match in words an analyst can
@@ -79,7 +80,75 @@ func (ix *Index) nameHit(m match, queried string) Hit {
 	if removed := a.c.Analysis.Removed; len(removed) > 0 {
 		h.Why += "; ignored in the listed name: " + strings.Join(removed, ", ")
 	}
+	if m.score < 0.9999 {
+		h.Why += ix.agreement(queried, a)
+	}
 	return h
+}
+
+// agreement says which words of a query and a listed name correspond, word
+// by word, which have no counterpart, and whether those in common are all
+// common words (commonWord) — what an analyst weighs before calling two
+// names the same.
+func (ix *Index) agreement(queried string, a *alias) string {
+	c := translit.Compile(queried)
+	qw := ix.tokenForms(&c)
+	if len(qw) == 0 || len(a.words) == 0 {
+		return ""
+	}
+	// The pair of spellings whose words correspond best.
+	q, l, best := &qw[0], &a.words[0], -1.0
+	for i := range qw {
+		for j := range a.words {
+			if t, n, _ := tokenScore(&qw[i], &a.words[j]); float64(n)+t > best {
+				q, l, best = &qw[i], &a.words[j], float64(n)+t
+			}
+		}
+	}
+	var same, onlyQuery []string
+	used := make([]bool, len(l.words))
+	allCommon := true
+	for i := range q.words {
+		w, bj, bs := &q.words[i], -1, 0.0
+		for j := range l.words {
+			if s := wordSimilarity(w, &l.words[j]); s > bs && s >= floorFor(w, &l.words[j]) {
+				bj, bs = j, s
+			}
+		}
+		if bj < 0 {
+			onlyQuery = append(onlyQuery, w.text)
+			continue
+		}
+		used[bj] = true
+		allCommon = allCommon && w.common && l.words[bj].common
+		if w.text == l.words[bj].text {
+			same = append(same, w.text)
+		} else {
+			same = append(same, w.text+" ~ "+l.words[bj].text)
+		}
+	}
+	var onlyList []string
+	for j, u := range used {
+		if !u {
+			onlyList = append(onlyList, l.words[j].text)
+		}
+	}
+	var b strings.Builder
+	if len(same) > 0 {
+		b.WriteString("; words in common: " + strings.Join(same, ", "))
+		if allCommon {
+			b.WriteString(" (all of them common words: a frequent surname or a generic word)")
+		}
+	} else {
+		b.WriteString("; no word in common word by word")
+	}
+	if len(onlyQuery) > 0 {
+		b.WriteString("; only in the query: " + strings.Join(onlyQuery, ", "))
+	}
+	if len(onlyList) > 0 {
+		b.WriteString("; only in the listed name: " + strings.Join(onlyList, ", "))
+	}
+	return b.String()
 }
 
 func (ix *Index) baseHit(ie *indexedEntry) Hit {

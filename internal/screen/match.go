@@ -99,7 +99,11 @@ func (ix *Index) Screen(query string, opt Options) Result {
 	}
 	for _, cand := range NameCandidates(query, spans) {
 		for _, m := range ix.matchName(cand, floor) {
-			keep(m.entry, ix.nameHit(m, cand))
+			// matchName keeps a margin under floor; what is under it is
+			// not explained only to be dropped.
+			if round3(m.score) >= floor {
+				keep(m.entry, ix.nameHit(m, cand))
+			}
 		}
 	}
 	for _, m := range ix.scanScript(query) {

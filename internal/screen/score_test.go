@@ -1,6 +1,7 @@
 package screen_test
 
 import (
+	"strings"
 	"testing"
 
 	"tipline/internal/screen"
@@ -156,5 +157,32 @@ func TestPossibleTier(t *testing.T) {
 	}
 	if some == 0 {
 		t.Error("no query had a possible match")
+	}
+}
+
+// TestHitExplainsAgreement checks that a fuzzy hit says which words
+// agreed, which had no counterpart, and when the words in common are only
+// common ones.
+func TestHitExplainsAgreement(t *testing.T) {
+	_, ix := snapshots(t)
+	why := func(q, key string) string {
+		r := ix.Screen(q, screen.Options{Possible: screen.DefaultPossible, Limit: -1})
+		for _, h := range append(r.Hits, r.Possible...) {
+			if string(h.Source)+":"+h.ID == key {
+				return h.Why
+			}
+		}
+		t.Fatalf("%q: no hit or possible match for %s", q, key)
+		return ""
+	}
+	for _, tc := range []struct{ query, key, want string }{
+		{"Wang Luyang", "ofac:16819", "words in common: wang (all of them common words"},
+		{"Wang Luyang", "ofac:16819", "only in the query: luyang; only in the listed name: guoying"},
+		{"Dawood Ebrahim Kaskar", "un:QDi.135", "words in common: dawood, ebrahim ~ ibrahim, kaskar"},
+		{"Son Jong Hyok", "un:KPi.031", "is, once normalised,"},
+	} {
+		if got := why(tc.query, tc.key); !strings.Contains(got, tc.want) {
+			t.Errorf("%q → %s: why %q lacks %q", tc.query, tc.key, got, tc.want)
+		}
 	}
 }
