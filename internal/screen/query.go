@@ -50,6 +50,7 @@ func NameCandidates(text string, skip [][2]int) []string {
 	if oneLine && len(words) <= maxWholeName && !isSentence(words) {
 		c.add(strings.TrimSpace(text))
 		whole = false
+		c.wholeTried = true
 		if invertedName(text, words) {
 			// Its parts are not names of their own: "ZHURAVLEV, Viktor
 			// Filippovich" is not "Viktor Filippovich".
@@ -110,6 +111,11 @@ var nameConnectors = map[string]bool{"of": true, "the": true, "and": true, "for"
 type candidateSet struct {
 	out  []string
 	seen map[string]bool
+	// wholeTried is set when the whole query is tried as one name: a
+	// single word of it is then not tried alone, since one-word names
+	// are compared by spelling alone ("Bank of Shanghai" is no "SANAI",
+	// which "Shanghai" alone was, at 0.887).
+	wholeTried bool
 }
 
 func (c *candidateSet) add(s string) {
@@ -212,7 +218,7 @@ func (c *candidateSet) runs(words []word) {
 		for len(run) > 0 && (particles[strings.ToLower(run[len(run)-1])] || stopWords[strings.ToLower(run[len(run)-1])]) {
 			run = run[:len(run)-1]
 		}
-		if len(run) > 1 || (len(run) == 1 && len([]rune(run[0])) >= 4) {
+		if len(run) > 1 || (len(run) == 1 && len([]rune(run[0])) >= 4 && !c.wholeTried) {
 			c.add(strings.Join(run, " "))
 		}
 		run = run[:0]

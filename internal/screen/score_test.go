@@ -33,6 +33,7 @@ func TestScoringRules(t *testing.T) {
 		{"은정 김", "ofac:20157", false},                 // Eun Jeong Kim: the same syllables, not the same name
 		{"Frank D. Lucas", "", false},                 // an initial does not split a name into "Lucas"
 		{"John A. Yarmuth", "", false},                // nor the initial "A." (not the article) into "John"
+		{"Bank of Shanghai", "", false},               // nor "of" into "Shanghai", then "SANAI" (0.888 before)
 		// A long official name is tried whole, not only in runs split at
 		// "for", "of" and "the" (a letter dropped from "DIRECTORATE").
 		{"MAIN DIRECORATE FOR COMBATING ORGANIZED CRIME AND CORRUPTION OF THE MVD OF THE REPUBLIC OF BELARUS", "ofac:31851", true},
