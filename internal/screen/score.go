@@ -55,10 +55,32 @@ const (
 	shortWord      = 4
 )
 
+// surnameFloor is wordFloor for two words that both end as Russian,
+// Ukrainian or Polish surnames do (surnameEndings): different surnames share
+// the ending and so score 0.8 and more ("Makarov" and "Zakharov", "Shilov"
+// and "Shirokov"), while the spellings of one surname differ by a letter or
+// two and stay above 0.9.
+const surnameFloor = 0.88
+
+var surnameEndings = []string{"ov", "ev", "in", "ova", "eva", "ina", "sky", "skiy", "skii", "enko"}
+
+// surnameEnding reports whether a word ends as such surnames do.
+func surnameEnding(w string) bool {
+	for _, e := range surnameEndings {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // floorFor is the similarity under which words a and b are different words.
 func floorFor(a, b *tokenWord) float64 {
 	if min(len(a.text), len(b.text)) <= shortWord {
 		return shortWordFloor
+	}
+	if surnameEnding(a.text) && surnameEnding(b.text) {
+		return surnameFloor
 	}
 	return wordFloor
 }

@@ -70,6 +70,12 @@ func TestScoringRules(t *testing.T) {
 		{"Vladislav Markov", "ofac:35446", false},       // MARKOV, Yevgeny Vladimirovich
 		{"BLINOV, Mir Davydovich", "ofac:45389", false}, // DAVIDOVIC, Miodrag
 		{"Oleg Viktorovich Morozov", "ofac:37344", true},
+		// Two surnames sharing an ending are different surnames (0.895
+		// and 0.868 before); a spelling variant of one is not.
+		{"Lavrentii Makarov", "ofac:46004", false}, // ZAKHAROV, Lavrentii Aleksandrovich
+		{"Anatolii Shilov", "ofac:36865", false},   // SHIROKOV, Anatoly Ivanovich
+		{"Lavrentii Zakharov", "ofac:46004", true},
+		{"Anatoliy Shirokov", "ofac:36865", true},
 		// Electric power is what a company does, not which one (0.852).
 		{"Korea Electric Power Corporation", "ofac:48514", false}, // ALEXANDER ELECTRIC POWER SUPPLIES
 	} {
