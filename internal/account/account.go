@@ -152,12 +152,24 @@ func (a *Service) Login(ctx context.Context, c Credentials) (tip.User, *seal.Key
 	u, key, err := a.login(ctx, c)
 	if err != nil && !errors.Is(err, ErrMustEnrol) {
 		if errors.Is(err, ErrBadLogin) {
-			a.Throttle.Failed(c.Name)
+			err = a.failed(ctx, c.Name, err)
 		}
 		return tip.User{}, nil, err
 	}
-	a.Throttle.Succeeded(c.Name)
+	if err := a.Throttle.Succeeded(ctx, c.Name); err != nil {
+		return tip.User{}, nil, err
+	}
 	return u, key, err
+}
+
+// failed records a failed attempt on the account name and returns err, the
+// answer to give, unless the failure could not be recorded: an attempt not
+// counted must not be answered as if it were.
+func (a *Service) failed(ctx context.Context, name string, err error) error {
+	if ferr := a.Throttle.Failed(ctx, name); ferr != nil {
+		return ferr
+	}
+	return err
 }
 
 // ErrMustEnrol means the password and the enrolment code were right and the

@@ -124,12 +124,11 @@ func (a *Service) ConfirmEnrolment(ctx context.Context, sess Session, enrolCode,
 		return "", err
 	}
 	if !enrolCodeMatches(u, sec, enrolCode, a.now()) {
-		a.Throttle.Failed(u.Name)
-		return "", ErrBadLogin
+		return "", a.failed(ctx, u.Name, ErrBadLogin)
 	}
 	if err := a.checkCode(ctx, u, sess.Key, sec, code); err != nil {
 		if err == ErrBadLogin {
-			a.Throttle.Failed(u.Name)
+			err = a.failed(ctx, u.Name, err)
 		}
 		return "", err
 	}
@@ -141,6 +140,8 @@ func (a *Service) ConfirmEnrolment(ctx context.Context, sess Session, enrolCode,
 	if err := a.Store.CompleteEnrolment(ctx, u.ID, id, wrapped, a.now().Add(SessionTTL)); err != nil {
 		return "", err
 	}
-	a.Throttle.Succeeded(u.Name)
+	if err := a.Throttle.Succeeded(ctx, u.Name); err != nil {
+		return "", err
+	}
 	return cookie, nil
 }

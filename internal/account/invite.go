@@ -137,7 +137,7 @@ func (a *Service) Activate(ctx context.Context, act Activation, enrolCode, passp
 	}
 	fail := func(err error) (tip.User, string, error) {
 		if errors.Is(err, ErrBadLogin) {
-			a.Throttle.Failed(name)
+			err = a.failed(ctx, name, err)
 		}
 		return tip.User{}, "", err
 	}
@@ -179,6 +179,8 @@ func (a *Service) Activate(ctx context.Context, act Activation, enrolCode, passp
 	if err := a.Store.Activate(ctx, inv.ID, n, sessionID, sessionKey, a.now().Add(SessionTTL)); err != nil {
 		return fail(err)
 	}
-	a.Throttle.Succeeded(name)
+	if err := a.Throttle.Succeeded(ctx, name); err != nil {
+		return tip.User{}, "", err
+	}
 	return u, cookie, nil
 }

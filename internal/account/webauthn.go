@@ -199,7 +199,7 @@ func (a *Service) CheckPassword(ctx context.Context, name, password string) (tip
 	}
 	if err != nil {
 		if errors.Is(err, ErrBadLogin) {
-			a.Throttle.Failed(name)
+			err = a.failed(ctx, name, err)
 		}
 		return tip.User{}, nil, err
 	}
@@ -313,8 +313,7 @@ func (a *Service) FinishKeyLogin(ctx context.Context, rp *webauthn.WebAuthn, coo
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(response)
 	if err != nil {
-		a.Throttle.Failed(p.user.Name)
-		return tip.User{}, nil, none, ErrBadKey
+		return tip.User{}, nil, none, a.failed(ctx, p.user.Name, ErrBadKey)
 	}
 	h, stored, err := a.keyHolder(ctx, p.user)
 	if err != nil {
@@ -322,12 +321,10 @@ func (a *Service) FinishKeyLogin(ctx context.Context, rp *webauthn.WebAuthn, coo
 	}
 	cred, err := rp.ValidateLogin(h, ceremony, parsed)
 	if err != nil {
-		a.Throttle.Failed(p.user.Name)
-		return tip.User{}, nil, none, ErrBadKey
+		return tip.User{}, nil, none, a.failed(ctx, p.user.Name, ErrBadKey)
 	}
 	if cred.Authenticator.CloneWarning {
-		a.Throttle.Failed(p.user.Name)
-		return tip.User{}, nil, none, store.ErrSignCountBackwards
+		return tip.User{}, nil, none, a.failed(ctx, p.user.Name, store.ErrSignCountBackwards)
 	}
 	var used store.WebAuthnCredential
 	for _, c := range stored {
@@ -344,7 +341,9 @@ func (a *Service) FinishKeyLogin(ctx context.Context, rp *webauthn.WebAuthn, coo
 	if err := a.Store.EndWebAuthnLogin(ctx, p.id); err != nil {
 		return tip.User{}, nil, none, err
 	}
-	a.Throttle.Succeeded(p.user.Name)
+	if err := a.Throttle.Succeeded(ctx, p.user.Name); err != nil {
+		return tip.User{}, nil, none, err
+	}
 	return p.user, p.key, used, nil
 }
 

@@ -54,5 +54,7 @@
 // minutes), and many failures overall make every attempt wait a little. A
 // wait is always bounded, and a correct login after wrong ones succeeds. Only
 // the account name is used: nothing about the client, which the desk never
-// records.
+// records. [NewSharedThrottle] keeps the failures in the database, so that
+// several servers on it count them together; [NewThrottle] keeps them in
+// this process's memory.
 package auth

@@ -80,10 +80,10 @@ func ExampleThrottle() {
 		}
 		_, okCode := auth.CheckTOTP(totpSecret, code, lastStep, time.Now())
 		if !okPassword || !okCode {
-			throttle.Failed(name)
+			throttle.Failed(ctx, name)
 			return false
 		}
-		throttle.Succeeded(name)
+		throttle.Succeeded(ctx, name)
 		return true
 	}
 	_ = login

@@ -2,7 +2,9 @@ package auth
 
 import (
 	"context"
-	"sync"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"tipline/internal/metrics"
@@ -45,48 +47,62 @@ func (c ThrottleConfig) withDefaults() ThrottleConfig {
 	return c
 }
 
-const (
-	// maxRemembered failures per account: the delay reaches its cap long
-	// before (250 ms × 2⁶ > 10 s).
-	maxRemembered = 16
-	// maxAccounts bounds memory when someone fails logins under many
-	// names. Beyond it, accounts whose failures have lapsed are forgotten
-	// first, then arbitrary ones: forgetting only shortens one account's
-	// delay, and a flood of that size already trips the global budget.
-	maxAccounts = 10000
-)
+// maxRemembered failures per account: the delay reaches its cap long before
+// (250 ms × 2⁶ > 10 s).
+const maxRemembered = 16
+
+// globalName is where the failures over all accounts are counted.
+const globalName = "login"
 
 // Throttle slows repeated login failures, per account and overall. It only
 // ever delays, by a bounded time; it never refuses an attempt, so a user who
 // mistyped a few times, or whose name an attacker is guessing against, can
-// still log in with the right password. It keeps its state in memory, per
-// process, keyed by account name alone: use the name as the user typed it,
-// whether or not such an account exists, so that the delay does not reveal
-// which names exist. It is safe for concurrent use.
+// still log in with the right password. It is keyed by account name alone:
+// use the name as the user typed it, whether or not such an account exists,
+// so that the delay does not reveal which names exist. It is safe for
+// concurrent use.
+//
+// Its state is kept in a [SharedState] — the database, so that every app
+// server on it, and the CLI, count the same failures: N servers allow an
+// attacker no more guesses than one. Names are stored only as a keyed hash.
+// Without one (NewThrottle), it keeps its state in memory, for this process
+// alone.
 type Throttle struct {
-	cfg   ThrottleConfig
-	now   func() time.Time                                 // test hook
-	sleep func(ctx context.Context, d time.Duration) error // test hook
-
-	mu       sync.Mutex
-	accounts map[string]*accountState
-	level    float64   // failures overall, a bucket leaking at the budgeted rate
-	levelAt  time.Time // when level was last brought up to date
+	cfg     ThrottleConfig
+	states  SharedState
+	nameKey []byte
+	now     func() time.Time                                 // test hook
+	sleep   func(ctx context.Context, d time.Duration) error // test hook
 }
 
-type accountState struct {
-	failures []time.Time // recent failures, oldest first
-	next     time.Time   // the earliest start of the next attempt
+// SharedState keeps a throttle's state where every server sees it:
+// *store.Store implements it over the database.
+type SharedState interface {
+	// Throttles returns the state stored under each of names that has any.
+	Throttles(ctx context.Context, names ...string) (map[string]string, error)
+	// UpdateThrottles runs change on the states stored under names and
+	// stores what it returns, atomically with respect to every other
+	// update of those names; a name left out keeps its state, an empty
+	// state deletes it, and the states changed may be forgotten after
+	// expires.
+	UpdateThrottles(ctx context.Context, names []string, change func(states map[string]string) (changed map[string]string, expires time.Time, err error)) error
+	// ForgetThrottle deletes the state stored under name.
+	ForgetThrottle(ctx context.Context, name string) error
 }
 
-// NewThrottle returns a Throttle with c's settings.
+// NewThrottle returns a Throttle with c's settings that keeps its state in
+// this process's memory.
 func NewThrottle(c ThrottleConfig) *Throttle {
-	return &Throttle{
-		cfg:      c.withDefaults(),
-		now:      time.Now,
-		sleep:    sleepCtx,
-		accounts: make(map[string]*accountState),
-	}
+	return NewSharedThrottle(c, newMemStates(), nil)
+}
+
+// NewSharedThrottle returns a Throttle with c's settings that keeps its
+// state in states. Account names are stored as an HMAC under nameKey: a
+// secret of the installation, so that the names typed at the login form —
+// a password typed in the wrong field — cannot be read back from the
+// database.
+func NewSharedThrottle(c ThrottleConfig, states SharedState, nameKey []byte) *Throttle {
+	return &Throttle{cfg: c.withDefaults(), states: states, nameKey: nameKey, now: time.Now, sleep: sleepCtx}
 }
 
 // Wait blocks until an attempt to log in to account may go ahead, and
@@ -98,7 +114,10 @@ func NewThrottle(c ThrottleConfig) *Throttle {
 // queue one behind the other, so parallel guesses gain nothing until the
 // queue is MaxDelay long. A user coming back after a pause does not wait.
 func (t *Throttle) Wait(ctx context.Context, account string) error {
-	d := t.reserve(account)
+	d, err := t.reserve(ctx, account)
+	if err != nil {
+		return err
+	}
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -107,64 +126,79 @@ func (t *Throttle) Wait(ctx context.Context, account string) error {
 }
 
 // Failed records a failed attempt on account: a wrong password or a wrong
-// second factor.
-func (t *Throttle) Failed(account string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	t.level = t.levelNow(now) + 1
-	t.levelAt = now
+// second factor. It is recorded even if ctx is cancelled: a guesser who hangs
+// up before the answer must not go uncounted.
+func (t *Throttle) Failed(ctx context.Context, account string) error {
+	name := t.accountName(account)
+	return t.states.UpdateThrottles(context.WithoutCancel(ctx), []string{globalName, name}, func(states map[string]string) (map[string]string, time.Time, error) {
+		now := t.now()
+		g := decodeGlobal(states[globalName])
+		g.Level = g.levelNow(now, t.cfg.GlobalFailuresPerSecond) + 1
+		g.At = now.UnixMicro()
 
-	a := t.accounts[account]
-	if a == nil {
-		t.makeRoom(now)
-		a = &accountState{}
-		t.accounts[account] = a
-	}
-	a.prune(now, t.cfg.Forget)
-	if len(a.failures) == maxRemembered {
-		a.failures = append(a.failures[:0], a.failures[1:]...)
-	}
-	a.failures = append(a.failures, now)
-	if next := now.Add(t.delay(len(a.failures))); next.After(a.next) {
-		a.next = next
-	}
+		a := decodeAccount(states[name])
+		a.prune(now, t.cfg.Forget)
+		if len(a.Failures) == maxRemembered {
+			a.Failures = append(a.Failures[:0], a.Failures[1:]...)
+		}
+		a.Failures = append(a.Failures, now.UnixMicro())
+		a.Next = max(a.Next, now.Add(t.delay(len(a.Failures))).UnixMicro())
+
+		// The state matters until its failures are forgotten and the level
+		// has leaked away, whichever is later.
+		drained := time.Duration(g.Level / t.cfg.GlobalFailuresPerSecond * float64(time.Second))
+		return map[string]string{globalName: g.encode(), name: a.encode()}, now.Add(max(t.cfg.Forget, drained)), nil
+	})
 }
 
 // Succeeded records a complete, successful login on account and forgets its
 // failures.
-func (t *Throttle) Succeeded(account string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.accounts, account)
+func (t *Throttle) Succeeded(ctx context.Context, account string) error {
+	return t.states.ForgetThrottle(ctx, t.accountName(account))
 }
 
-// reserve returns how long the attempt must wait, and books its place.
-func (t *Throttle) reserve(account string) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+// reserve returns how long the attempt must wait, and books its place. An
+// account with no recent failures costs one read and books nothing.
+func (t *Throttle) reserve(ctx context.Context, account string) (time.Duration, error) {
+	name := t.accountName(account)
+	states, err := t.states.Throttles(ctx, globalName, name)
+	if err != nil {
+		return 0, err
+	}
 	now := t.now()
 	var wait time.Duration
-	if t.levelNow(now) > t.cfg.GlobalFailuresPerSecond {
+	if decodeGlobal(states[globalName]).levelNow(now, t.cfg.GlobalFailuresPerSecond) > t.cfg.GlobalFailuresPerSecond {
 		wait = t.cfg.GlobalDelay
 	}
-	a := t.accounts[account]
-	if a == nil {
-		return wait
+	if a := decodeAccount(states[name]); a.prune(now, t.cfg.Forget) == 0 {
+		return wait, nil
 	}
-	if a.prune(now, t.cfg.Forget); len(a.failures) == 0 {
-		delete(t.accounts, account)
-		return wait
-	}
-	start := now
-	if a.next.After(start) {
-		start = a.next
-	}
-	if limit := now.Add(t.cfg.MaxDelay); start.After(limit) {
-		start = limit
-	}
-	a.next = start.Add(t.delay(len(a.failures)))
-	return wait + start.Sub(now)
+	var start time.Time
+	err = t.states.UpdateThrottles(ctx, []string{name}, func(states map[string]string) (map[string]string, time.Time, error) {
+		a := decodeAccount(states[name])
+		if a.prune(now, t.cfg.Forget) == 0 {
+			start = now
+			return map[string]string{name: ""}, time.Time{}, nil
+		}
+		start = now
+		if next := time.UnixMicro(a.Next); next.After(start) {
+			start = next
+		}
+		if limit := now.Add(t.cfg.MaxDelay); start.After(limit) {
+			start = limit
+		}
+		a.Next = start.Add(t.delay(len(a.Failures))).UnixMicro()
+		return map[string]string{name: a.encode()}, now.Add(t.cfg.Forget), nil
+	})
+	return wait + start.Sub(now), err
+}
+
+// accountName is where an account's failures are kept: a keyed hash of the
+// name as typed.
+func (t *Throttle) accountName(account string) string {
+	mac := hmac.New(sha256.New, t.nameKey)
+	mac.Write([]byte("tipline login throttle\x00" + account))
+	return globalName + ":" + hex.EncodeToString(mac.Sum(nil)[:16])
 }
 
 // delay is the spacing after n recent failures.
@@ -177,47 +211,6 @@ func (t *Throttle) delay(n int) time.Duration {
 		d *= 2
 	}
 	return min(d, t.cfg.MaxDelay)
-}
-
-// levelNow is the global failure level at now, after leaking at the
-// budgeted rate since it was last updated.
-func (t *Throttle) levelNow(now time.Time) float64 {
-	elapsed := now.Sub(t.levelAt).Seconds()
-	if elapsed < 0 {
-		elapsed = 0
-	}
-	return max(0, t.level-elapsed*t.cfg.GlobalFailuresPerSecond)
-}
-
-// makeRoom keeps the number of tracked accounts under maxAccounts. It
-// frees a tenth of the room at once, so that a flood of names does not make
-// every failure sweep the whole map.
-func (t *Throttle) makeRoom(now time.Time) {
-	if len(t.accounts) < maxAccounts {
-		return
-	}
-	const target = maxAccounts * 9 / 10
-	for name, a := range t.accounts {
-		if a.prune(now, t.cfg.Forget); len(a.failures) == 0 {
-			delete(t.accounts, name)
-		}
-	}
-	for name := range t.accounts {
-		if len(t.accounts) <= target {
-			break
-		}
-		delete(t.accounts, name)
-	}
-}
-
-// prune drops failures older than forget.
-func (a *accountState) prune(now time.Time, forget time.Duration) {
-	cutoff := now.Add(-forget)
-	i := 0
-	for i < len(a.failures) && !a.failures[i].After(cutoff) {
-		i++
-	}
-	a.failures = a.failures[i:]
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -48,9 +48,11 @@ func openApp(ctx context.Context, dataDir, dsn string) (*app, error) {
 		return nil, err
 	}
 	a.accounts = &account.Service{
-		Store:    st,
-		Hasher:   auth.NewHasher(auth.DefaultParams, maxConcurrentHashes),
-		Throttle: auth.NewThrottle(auth.ThrottleConfig{}),
+		Store:  st,
+		Hasher: auth.NewHasher(auth.DefaultParams, maxConcurrentHashes),
+		// Failures are counted in the database, so that every server and
+		// this CLI slow the same guesser.
+		Throttle: auth.NewSharedThrottle(auth.ThrottleConfig{}, st, keys.LocalSecret()),
 	}
 	return a, nil
 }

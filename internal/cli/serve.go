@@ -161,6 +161,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	go src.Run(runCtx)
 	go backOffice.Run(runCtx)
 	go screener.Run(runCtx)
+	go a.store.WatchChanges(runCtx, logger) // other servers' and the CLI's changes clear this one's caches
 	anchors.run(runCtx, logger)
 	fmt.Fprintf(stdout, "Tipline source site on http://%s/  desk on %s://%s/\n", publicLn.Addr(), deskScheme, deskLn.Addr())
 	if notifier != nil {

@@ -122,8 +122,8 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, store: cfg.Store, recovery: recovery, index: index, pages: pages, catalogs: catalogs, log: cfg.Logger,
 		committer: newCommitter(cfg.Store, cfg.CommitPatience),
-		guesses:   newGuessGate(cfg.FailedReceiptInterval, cfg.FailedReceiptDelay),
-		budget:    &budget{perMinute: cfg.SubmissionsPerMinute, quota: cfg.StorageQuotaBytes, store: cfg.Store},
+		guesses:   newGuessGate(cfg.Store, cfg.FailedReceiptInterval, cfg.FailedReceiptDelay),
+		budget:    &budget{limits: store.BudgetLimits{PerMinute: cfg.SubmissionsPerMinute, Quota: cfg.StorageQuotaBytes}, store: cfg.Store},
 		bodies:    web.NewBodies(cfg.Bodies),
 	}
 	if s.confirm, err = s.prepareConfirmPages(); err != nil {

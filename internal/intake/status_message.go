@@ -67,10 +67,11 @@ func (s *Server) statusMessage(w http.ResponseWriter, r *http.Request, lang stri
 		return
 	}
 	if err := s.store.AddMessage(ctx, m, body, upload.BlobIDs(files)); err != nil {
-		spent.refund()
+		if rerr := spent.refund(ctx); rerr != nil {
+			s.log.Error("giving back an uncommitted write's budget failed", "err", rerr)
+		}
 		s.fail(w, lang, err)
 		return
 	}
-	spent.kept()
 	http.Redirect(w, r, s.catalogs.For(lang).Path("/status"), http.StatusSeeOther)
 }

@@ -83,11 +83,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		return
 	}
 	if err := s.commitTip(ctx, key, newTip); err != nil {
-		spent.refund()
+		if rerr := spent.refund(ctx); rerr != nil {
+			s.log.Error("giving back an uncommitted write's budget failed", "err", rerr)
+		}
 		s.fail(w, lang, err)
 		return
 	}
-	spent.kept()
 
 	s.renderConfirm(w, lang, rcpt.String(), files)
 }

@@ -106,12 +106,13 @@ func (s *Service) Load(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// Run loads the lists now and again every minute, until ctx ends.
+// Run loads the lists now, again as soon as the store hears of a change (a
+// list imported here, on another server or by "tipline lists import"; see
+// store.WatchChanges), and every half minute should a change go unheard,
+// until ctx ends. Checking costs one small query when nothing changed.
 func (s *Service) Run(ctx context.Context) {
-	// Every few seconds: a list imported by another server or by "tipline
-	// lists import" is in force here, and its flagging done, within 10 s.
-	// Checking costs one small query when nothing changed.
-	tick := time.NewTicker(5 * time.Second)
+	changes := s.store.CacheChanges()
+	tick := time.NewTicker(30 * time.Second)
 	defer tick.Stop()
 	for {
 		if _, err := s.Load(ctx); err != nil && ctx.Err() == nil {
@@ -120,6 +121,7 @@ func (s *Service) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-changes:
 		case <-tick.C:
 		}
 	}

@@ -98,8 +98,8 @@ func (s *Store) grantTx(ctx context.Context, tx *sql.Tx, tipID, holder string, w
 //     once and keeps the keys;
 //   - would be left with no copy but the recovery key's: no desk user and no
 //     receipt could open it, only someone with the offline key.
-func (s *Store) RevokeHolder(ctx context.Context, holder, offerID string) error {
-	defer s.offers.clear()
+func (s *Store) RevokeHolder(ctx context.Context, holder, offerID string) (err error) {
+	defer s.cachesChanged(&err)
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockWraps(ctx, tx, true); err != nil {
 			return err

@@ -55,6 +55,9 @@ var notBackedUp = map[string]string{
 	"webauthn_logins":        "a login in progress ends with a restore",
 	"webauthn_registrations": "a security-key registration in progress ends with a restore",
 	"activations":            "an invitation being accepted starts again; the invitation itself is kept",
+	"throttles":              "minutes of login and receipt throttling: a restored installation starts unthrottled",
+	"budgets":                "a minute's count of writes and a recount of stored bytes, recounted after a restore",
+	"cache_changes":          "a counter that tells servers to drop their caches; a restore starts with none",
 }
 
 type backupTable struct {

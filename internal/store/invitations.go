@@ -145,8 +145,8 @@ func (s *Store) ActivationOf(ctx context.Context, id string) (Activation, Invita
 // the CLI would be (an analyst receives every offer), the invitation and
 // its activations gone, and a desk session started. It fails if the
 // invitation was withdrawn or activated meanwhile.
-func (s *Store) Activate(ctx context.Context, invitationID string, n NewUser, sessionID string, sessionKey []byte, expires time.Time) error {
-	defer s.offers.clear()
+func (s *Store) Activate(ctx context.Context, invitationID string, n NewUser, sessionID string, sessionKey []byte, expires time.Time) (err error) {
+	defer s.cachesChanged(&err)
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, `DELETE FROM invitations WHERE id = ?`, invitationID)
 		if err != nil {

@@ -120,6 +120,7 @@ func (s *Store) ImportList(ctx context.Context, l *screen.List, format string, n
 	if err != nil {
 		return ListVersion{}, err
 	}
+	s.changed() // every server screens with the new version at once
 	return v, nil
 }
 

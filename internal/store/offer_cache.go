@@ -10,12 +10,13 @@ import (
 )
 
 // offerCacheTTL bounds how stale the source site's view of offers and their
-// recipients may be after a change made outside this process (another app
-// server on the same PostgreSQL, `tipline user add`). Changes made through
-// this Store clear the cache at once, and CommitTips leaves out any wrap to a
-// holder who stopped receiving the offer in the meantime, so a revocation
-// takes effect for every tip committed after it either way.
-const offerCacheTTL = time.Second
+// recipients may be should a change made outside this process (another app
+// server on the same database, `tipline user add`) not be heard of: changes
+// made through any Store clear every server's cache at once (see changed).
+// CommitTips leaves out any wrap to a holder who stopped receiving the offer
+// in the meantime, so a revocation takes effect for every tip committed after
+// it either way.
+const offerCacheTTL = 30 * time.Second
 
 // offerCache keeps what every submission reads before anything else — the
 // offer and who its reports are wrapped to — off the database: on SQLite the
@@ -26,6 +27,7 @@ type offerCache struct {
 	byID       map[string]cachedOffer
 	defaultID  string // the default offer's id, once read: its entry in byID says how fresh
 	recipients map[string]cachedHolders
+	announce   func() // tells every server's caches of the change, see Store.announceChange
 }
 
 type cachedOffer struct {
@@ -38,10 +40,18 @@ type cachedHolders struct {
 	at      time.Time
 }
 
-// clear forgets everything; every store method that changes offers, offer
-// recipients, users' public keys or whether a user is enabled calls it after
-// its change.
+// clear forgets everything, here and on every other server; every store
+// method that changes offers, offer recipients, users' public keys or whether
+// a user is enabled calls it after its change.
 func (c *offerCache) clear() {
+	c.forget()
+	if c.announce != nil {
+		c.announce()
+	}
+}
+
+// forget forgets everything this process holds.
+func (c *offerCache) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.generation++

@@ -28,8 +28,8 @@ type RecipientChanges struct {
 
 // SaveOffer creates (isNew) or updates an offer and changes who receives its
 // new tips, in one transaction.
-func (s *Store) SaveOffer(ctx context.Context, o tip.Offer, isNew bool, ch RecipientChanges) error {
-	defer s.offers.clear()
+func (s *Store) SaveOffer(ctx context.Context, o tip.Offer, isNew bool, ch RecipientChanges) (err error) {
+	defer s.cachesChanged(&err)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if isNew {
@@ -219,8 +219,8 @@ func (s *Store) AddOfferRecipient(ctx context.Context, offerID, holder string) e
 
 // ChangeOfferRecipients adds and removes holders of an offer's new tips, in
 // one transaction.
-func (s *Store) ChangeOfferRecipients(ctx context.Context, offerID string, ch RecipientChanges) error {
-	defer s.offers.clear()
+func (s *Store) ChangeOfferRecipients(ctx context.Context, offerID string, ch RecipientChanges) (err error) {
+	defer s.cachesChanged(&err)
 	return s.inTx(ctx, func(tx *sql.Tx) error { return s.changeRecipients(ctx, tx, offerID, ch) })
 }
 

@@ -41,8 +41,10 @@ type Store struct {
 	stmts    sync.Map // query -> *sql.Stmt, see queryRow
 	offers   offerCache
 	recovery recoveryCache
-	files    *blobFiles // SQLite: uploaded files as blob files in the data folder
-	scrubs   scrubber   // SQLite: takes deleted secrets off the disk, see forgetTx
+	files    *blobFiles      // SQLite: uploaded files as blob files in the data folder
+	scrubs   scrubber        // SQLite: takes deleted secrets off the disk, see forgetTx
+	pgConfig *pgx.ConnConfig // PostgreSQL: for the connection that listens for changes
+	changes  cacheChanges
 	// undeleted are staging blobs to delete at the next sweep: see DeleteStaged.
 	undeleted undeletedBlobs
 }
@@ -80,6 +82,7 @@ func OpenUnmigrated(dataDir, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.offers.announce = s.announceChange
 	return s, nil
 }
 
@@ -163,7 +166,7 @@ func openPostgres(dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("failed to connect to PostgreSQL (check --db): %w", err)
 	}
-	return &Store{read: db, write: db, postgres: true}, nil
+	return &Store{read: db, write: db, postgres: true, pgConfig: cfg}, nil
 }
 
 // Close closes the database.

@@ -23,8 +23,8 @@ type NewUser struct {
 
 // CreateUser stores a user, their roles and their offer subscriptions at
 // once. A name held by a user or an invitation is refused.
-func (s *Store) CreateUser(ctx context.Context, n NewUser) error {
-	defer s.offers.clear()
+func (s *Store) CreateUser(ctx context.Context, n NewUser) (err error) {
+	defer s.cachesChanged(&err)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.nameFree(ctx, tx, n.User.Name); err != nil {
 			return err
@@ -150,8 +150,8 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID string, step int64) erro
 // enabled user again receives their offers' new reports — not those that
 // arrived meanwhile, which need a grant. The ended sessions' wrapped keys
 // are scrubbed off the disk (see forgetTx).
-func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
-	defer s.offers.clear()
+func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) (err error) {
+	defer s.cachesChanged(&err)
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		if disabled {
 			if err := s.lockWraps(ctx, tx, true); err != nil {
@@ -220,8 +220,8 @@ func (s *Store) CompleteEnrolment(ctx context.Context, userID, sessionID string,
 // wrapped tip keys can no longer be opened by anyone, so they are deleted, and
 // their offer subscriptions move to the new public key: the user needs new
 // grants for older tips. Sessions end.
-func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey string, wrappedKey, totpSealed []byte, enrolCodeHash string, enrolCodeExpires time.Time) error {
-	defer s.offers.clear()
+func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey string, wrappedKey, totpSealed []byte, enrolCodeHash string, enrolCodeExpires time.Time) (err error) {
+	defer s.cachesChanged(&err)
 	holder := tip.HolderOf(id)
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockWraps(ctx, tx, true); err != nil {
