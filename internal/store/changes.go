@@ -114,13 +114,14 @@ func (s *Store) WatchChanges(ctx context.Context, log *slog.Logger) {
 func (s *Store) pollChanges(ctx context.Context, log *slog.Logger) {
 	tick := time.NewTicker(changesPoll)
 	defer tick.Stop()
+	var outage OutageLog
 	var last int64 = -1
 	for {
 		var n int64
 		err := s.read.QueryRowContext(ctx, `SELECT n FROM cache_changes WHERE name = 'all'`).Scan(&n)
 		switch {
 		case err != nil && ctx.Err() == nil:
-			log.Warn("reading the change counter failed: dropping the caches", "err", err)
+			outage.Failed(log, "reading the change counter failed: caches are dropped until it is read again", err)
 			s.dropCaches()
 		case err == nil && n != last:
 			if last >= 0 {
@@ -139,13 +140,14 @@ func (s *Store) pollChanges(ctx context.Context, log *slog.Logger) {
 // listenForChanges holds a connection of its own that LISTENs, and opens it
 // again when it is lost.
 func (s *Store) listenForChanges(ctx context.Context, log *slog.Logger) {
+	var outage OutageLog
 	pause := time.Second
 	for ctx.Err() == nil {
 		err := s.listenOnce(ctx, func() { pause = time.Second })
 		if ctx.Err() != nil {
 			return
 		}
-		log.Warn("listening for other servers' changes failed: caches are dropped and the listener starts again", "err", err, "in", pause)
+		outage.Failed(log, "listening for other servers' changes failed: caches are dropped and the listener starts again", err)
 		s.dropCaches()
 		select {
 		case <-ctx.Done():
