@@ -126,9 +126,9 @@ func (s *Store) sweepThrottles(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-// ErrNoThrottle means a throttle's row is missing: the database was not
+// errNoThrottle means a throttle's row is missing: the database was not
 // migrated by this binary.
-var ErrNoThrottle = errors.New("no such throttle")
+var errNoThrottle = errors.New("no such throttle")
 
 // TakeTurn books the next turn of the throttle name: the first free slot at
 // or after earliest, turns being interval apart across every server. It
@@ -141,7 +141,7 @@ func (s *Store) TakeTurn(ctx context.Context, name string, earliest time.Time, i
 	err := s.write.QueryRowContext(ctx, s.rebind(`UPDATE throttles SET next_at = (CASE WHEN next_at > ? THEN next_at ELSE ? END) + ? WHERE name = ? RETURNING next_at`),
 		e, e, step, name).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, fmt.Errorf("failed to take a turn of %q: %w", name, ErrNoThrottle)
+		return time.Time{}, fmt.Errorf("failed to take a turn of %q: %w", name, errNoThrottle)
 	}
 	if err != nil {
 		return time.Time{}, fmt.Errorf("failed to take a turn of %q: %w", name, err)
