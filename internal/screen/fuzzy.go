@@ -202,23 +202,55 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 	if s >= 1 {
 		return s
 	}
-	paired, weak, syllables := 0, true, len(qw) > 0 && len(a.words) > 0
+	tok, paired, weak, syllables := 0.0, 0, true, len(qw) > 0 && len(a.words) > 0
 	multi := syllables
 	for i := range qw {
 		for j := range a.words {
 			t, n, w := tokenScore(&qw[i], &a.words[j])
-			s, paired, weak = max(s, t), max(paired, n), weak && w
+			tok, paired, weak = max(tok, t), max(paired, n), weak && w
 			multi = multi && len(qw[i].words) >= minMatchedWords && len(a.words[j].words) >= minMatchedWords
 			syllables = syllables && multi && koreanSyllables(qw[i].words) && koreanSyllables(a.words[j].words)
 		}
 	}
+	s = max(s, tok)
 	if syllables && paired < minMatchedWords {
 		s = min(s, unpairedCap)
 	}
 	if multi && weak {
 		s = min(s, weakEvidenceCap)
 	}
+	if syllables && eastAsianSyllablesDiffer(qw, a.words) {
+		s = min(s, max(tok, weakEvidenceCap))
+	}
 	return s
+}
+
+// eastAsianSyllablesDiffer reports whether two names of Korean or Chinese
+// syllables (each with a frequent surname or syllable, commonSurnames)
+// each have a syllable that corresponds to none of the other's, in every
+// pair of their spellings: "Son A Yon" and "JANG, Yong Son", "Jong Hyo Jun"
+// and "SON, Jong Hyok". translit's Similarity pairs such syllables at 0.75
+// and more, so their score is held to word scoring's, which charges each
+// missing syllable (or to the possible tier's floor).
+func eastAsianSyllablesDiffer(q, a []tokenForm) bool {
+	for i := range q {
+		for j := range a {
+			x, y := q[i].words, a[j].words
+			if !hasCommonSurname(x) || !hasCommonSurname(y) || !unmatchedWord(x, y) || !unmatchedWord(y, x) {
+				return false
+			}
+		}
+	}
+	return len(q) > 0 && len(a) > 0
+}
+
+func hasCommonSurname(ws []tokenWord) bool {
+	for i := range ws {
+		if commonSurnames[ws[i].text] {
+			return true
+		}
+	}
+	return false
 }
 
 // unpairedCap caps the score of two names made of syllables that read as

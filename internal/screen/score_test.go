@@ -48,6 +48,9 @@ func TestScoringRules(t *testing.T) {
 		{"Son Chae Hyok", "un:KPi.031", false}, // SON JONG HYOK
 		{"Sang Min Song", "ofac:19532", false}, // SON, Jong Hyok, a.k.a. Son Min
 		{"Son Jong Hyok", "un:KPi.031", true},
+		// A syllable on each side that the other lacks: translit's
+		// Similarity paired them at 0.75 and more (0.852 before).
+		{"Jong Hyo Jun", "un:KPi.031", false},
 		// One syllable shared and the rest only a few letters alike is not
 		// enough, however translit pairs them (0.917 before).
 		{"Gao Hang", "ofac:42943", false}, // GAO, Shan
