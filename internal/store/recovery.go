@@ -50,15 +50,25 @@ type RecoveryState struct {
 	RotatingFrom string
 }
 
-// recoveryCacheTTL bounds how long another process's rotation may go unseen:
-// what an app server seals meanwhile to the old recipient is listed or
-// refused at commit (see above), never lost.
+// recoveryCacheTTL bounds how long another process's rotation may go unseen
+// should its announcement (announceChange) not be heard: what an app server
+// seals meanwhile to the old recipient is listed or refused at commit (see
+// above), never lost.
 const recoveryCacheTTL = time.Second
 
 type recoveryCache struct {
 	mu    sync.Mutex
 	state RecoveryState
 	at    time.Time
+}
+
+// recoveryChanged, deferred by a change to the recovery state, clears this
+// process's cache and, once the change has committed, every server's.
+func (s *Store) recoveryChanged(err *error) {
+	s.recovery.clear()
+	if *err == nil {
+		s.announceChange()
+	}
 }
 
 func (c *recoveryCache) clear() {
@@ -124,10 +134,9 @@ func (s *Store) appendCounted(ctx context.Context, tx *sql.Tx, entry CountedEntr
 // installation's current recipient. It returns how many are listed, and
 // appends entry for that count. It refuses while another rotation is in
 // progress.
-func (s *Store) StartRecoveryRotation(ctx context.Context, from, to string, entry CountedEntry) (int, error) {
-	defer s.recovery.clear()
-	var listed int
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) StartRecoveryRotation(ctx context.Context, from, to string, entry CountedEntry) (listed int, err error) {
+	defer s.recoveryChanged(&err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockWraps(ctx, tx, true); err != nil {
 			return err
 		}
@@ -187,10 +196,9 @@ func (s *Store) RewrapRecovery(ctx context.Context, tipID string, old, rewrapped
 // the new recipient, appends entry for that count, and scrubs the old copies
 // off the disk (see forgetTx). With reports still listed — reports committed
 // since they were read — it changes nothing and returns ErrRotationUnfinished.
-func (s *Store) FinishRecoveryRotation(ctx context.Context, entry CountedEntry) (int, error) {
-	defer s.recovery.clear()
-	var copies int
-	err := s.forgetTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) FinishRecoveryRotation(ctx context.Context, entry CountedEntry) (copies int, err error) {
+	defer s.recoveryChanged(&err)
+	err = s.forgetTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockWraps(ctx, tx, true); err != nil {
 			return err
 		}

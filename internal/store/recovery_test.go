@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -118,5 +119,39 @@ func TestRotationMissesNoReportCommittedMeanwhile(t *testing.T) {
 			t.Fatalf("state after the rotation: %+v", st)
 		}
 		t.Logf("%d reports committed during the rotation, %d refused and wrapped again", committed.Load(), refused.Load())
+	})
+}
+
+// A rotation started or finished by one process is announced to every
+// server, which forgets the recovery recipient it cached at once.
+func TestRotationIsAnnounced(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		server, err := store.Open(ctx, b.DataDir, b.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer server.Close()
+		changes := server.CacheChanges()
+		go server.WatchChanges(ctx, slog.New(slog.DiscardHandler))
+		if st, err := server.Recovery(ctx); err != nil || st.Recipient != "" {
+			t.Fatalf("before any rotation: %+v %v", st, err)
+		}
+		time.Sleep(100 * time.Millisecond) // listening
+		entry := func(ctx context.Context, _ int) (context.Context, error) {
+			return store.WithAudit(ctx, chainSealer("cli", "recovery.rotate", "")), nil
+		}
+		if _, err := s.StartRecoveryRotation(ctx, "age1old", "age1new", entry); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-changes:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the rotation's start was not announced")
+		}
+		if st, _ := server.Recovery(ctx); st.Recipient != "age1new" || st.RotatingFrom != "age1old" {
+			t.Fatalf("after the announcement the server reads %+v", st)
+		}
 	})
 }

@@ -69,10 +69,9 @@ func (s *Store) PlanUserRemoval(ctx context.Context, userID string) (Removal, er
 //     key could open it again;
 //   - would be left with the recovery key alone (see Removal), unless
 //     leaveToRecovery confirms it (ErrRecoveryOnlyUnconfirmed).
-func (s *Store) RemoveUser(ctx context.Context, userID string, leaveToRecovery bool, entry RemovalEntry) (Removal, error) {
-	defer s.offers.clear()
-	var r Removal
-	err := s.forgetTx(ctx, func(tx *sql.Tx) error {
+func (s *Store) RemoveUser(ctx context.Context, userID string, leaveToRecovery bool, entry RemovalEntry) (r Removal, err error) {
+	defer s.cachesChanged(&err)
+	err = s.forgetTx(ctx, func(tx *sql.Tx) error {
 		holder := tip.HolderOf(userID)
 		if err := s.lockWraps(ctx, tx, true); err != nil {
 			return err
