@@ -33,8 +33,8 @@ var ErrUnavailable = tip.Errorf(tip.CodeUnavailable, "the database does not answ
 // other error is returned as it is. The source site and the desk pass every
 // error through it before tip.HTTPStatus maps it.
 func Classify(err error) error {
-	// A full disk is no outage (a syscall.Errno such as ENOSPC passes for
-	// a net.Error): it has its own answer, disk.ErrFull's.
+	// A full disk is no outage, even when the write that met it was on its
+	// way to the database: it has its own answer, disk.ErrFull's.
 	if err == nil || errors.Is(err, ErrUnavailable) || errors.Is(err, disk.ErrFull) || !unreachable(err) {
 		return err
 	}
