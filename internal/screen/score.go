@@ -28,6 +28,10 @@ type tokenForm struct {
 	words []tokenWord
 	nums  []string
 	mass  float64 // the sum of the words' weights
+	// eastAsian is set when a word is a frequent Korean or Chinese
+	// surname (commonSurnames): between two such names, syllables pair
+	// only as the same syllable (otherSyllable).
+	eastAsian bool
 }
 
 // missingWordCost is the share of a word's weight lost when it has no
@@ -103,6 +107,7 @@ func (ix *Index) tokenForms(c *translit.Name) []tokenForm {
 			}
 			f.words = append(f.words, tw)
 			f.mass += tw.idf
+			f.eastAsian = f.eastAsian || commonSurnames[w]
 		}
 		out = append(out, f)
 	}
@@ -209,11 +214,12 @@ func tokenScore(q, a *tokenForm) (score float64, paired int, weak bool) {
 	}
 	var sum, weight, qMissing float64
 	matched, distinct := 0, 0
+	eastAsian := q.eastAsian && a.eastAsian
 	for i := range qs {
 		qw := &qs[i]
 		best, bj := 0.0, -1
 		for j := range as {
-			if s := wordSimilarity(qw, &as[j]); s > best && s >= floorFor(qw, &as[j]) {
+			if s := wordSimilarity(qw, &as[j]); s > best && s >= floorFor(qw, &as[j]) && !(eastAsian && otherSyllable(qw, &as[j])) {
 				best, bj = s, j
 			}
 		}
@@ -494,3 +500,19 @@ func splitSyllables(w string, find func(string) int, used *[8]bool, order *[]int
 	}
 	return false
 }
+
+// otherSyllable reports whether two words of Korean or Chinese names are
+// different syllables: both short and romanised Korean, with different
+// Korean keys. The keys already meet wherever romanisations differ
+// (Jong/Jung/Chong, Ri/Lee/Yi, Choe/Choi), so what they keep apart is
+// another syllable however alike it is spelt: "yong" and "myong" are 0.93
+// alike, "hyo" and "hyok" 0.94, and they made "Jon Hyo Ju" score 0.873
+// against "Ju Hyok" and "Sung Yun Song" 0.953 against "YU SONG 12".
+func otherSyllable(a, b *tokenWord) bool {
+	return a.korean != "" && b.korean != "" && len(a.text) <= maxSyllable && len(b.text) <= maxSyllable && a.korean != b.korean
+}
+
+// maxSyllable is the length up to which a romanised Korean word is taken
+// for one syllable; the few six-letter syllables ("myeong", "hyeong") and
+// joined given names are left to spelling.
+const maxSyllable = 5

@@ -51,6 +51,10 @@ func TestScoringRules(t *testing.T) {
 		// A syllable on each side that the other lacks: translit's
 		// Similarity paired them at 0.75 and more (0.852 before).
 		{"Jong Hyo Jun", "un:KPi.031", false},
+		// Between Korean names, syllables pair only as one syllable
+		// however romanised: "hyo" is not "hyok" (0.873 before).
+		{"Jon Hyo Ju", "un:KPi.065", false}, // a.k.a. Ju Hyok
+		{"Ju Hyok", "un:KPi.065", true},
 		// One syllable shared and the rest only a few letters alike is not
 		// enough, however translit pairs them (0.917 before).
 		{"Gao Hang", "ofac:42943", false}, // GAO, Shan
