@@ -67,9 +67,7 @@ func (s *Server) statusMessage(w http.ResponseWriter, r *http.Request, lang stri
 		return
 	}
 	if err := s.store.AddMessage(ctx, m, body, upload.BlobIDs(files)); err != nil {
-		if rerr := spent.refund(ctx); rerr != nil {
-			s.log.Error("giving back an uncommitted write's budget failed", "err", rerr)
-		}
+		spent.refund()
 		s.fail(w, lang, err)
 		return
 	}

@@ -83,9 +83,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		return
 	}
 	if err := s.commitTip(ctx, key, newTip); err != nil {
-		if rerr := spent.refund(ctx); rerr != nil {
-			s.log.Error("giving back an uncommitted write's budget failed", "err", rerr)
-		}
+		spent.refund()
 		s.fail(w, lang, err)
 		return
 	}

@@ -46,22 +46,22 @@ func (s *Store) Budget(ctx context.Context, name string) (BudgetState, error) {
 	return BudgetState{WindowStart: time.UnixMicro(w), Spent: int(spent), Stored: stored, CountedAt: time.UnixMicro(counted)}, nil
 }
 
-// SpendBudget takes one write of n sealed bytes from the budget name, in one
-// statement, unless the limits refuse it: then ok is false and the budget is
-// returned as it stands. A write's bytes count as stored from the moment it
-// spends; RefundBudget gives back a write that was not committed.
-func (s *Store) SpendBudget(ctx context.Context, name string, l BudgetLimits, n int64, now time.Time) (b BudgetState, ok bool, err error) {
+// SpendBudget takes writes writes of n sealed bytes in all from the budget
+// name, in one statement, unless the limits refuse them: then ok is false and
+// the budget is returned as it stands. Bytes count as stored from the moment
+// they are spent.
+func (s *Store) SpendBudget(ctx context.Context, name string, l BudgetLimits, writes int, n int64, now time.Time) (b BudgetState, ok bool, err error) {
 	at, cutoff := now.UnixMicro(), now.Add(-time.Minute).UnixMicro()
 	var w, spent, stored, counted int64
 	err = s.write.QueryRowContext(WithoutAudit(ctx), s.rebind(`UPDATE budgets SET
-		spent = CASE WHEN window_start <= CAST(? AS BIGINT) THEN 1 ELSE spent + 1 END,
+		spent = CASE WHEN window_start <= CAST(? AS BIGINT) THEN 0 ELSE spent END + CAST(? AS BIGINT),
 		window_start = CASE WHEN window_start <= CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE window_start END,
 		stored = stored + CAST(? AS BIGINT)
 	WHERE name = ?
-		AND (CAST(? AS BIGINT) = 0 OR window_start <= CAST(? AS BIGINT) OR spent < CAST(? AS BIGINT))
+		AND (CAST(? AS BIGINT) = 0 OR CASE WHEN window_start <= CAST(? AS BIGINT) THEN 0 ELSE spent END + CAST(? AS BIGINT) <= CAST(? AS BIGINT))
 		AND (CAST(? AS BIGINT) = 0 OR stored + CAST(? AS BIGINT) <= CAST(? AS BIGINT))
 	RETURNING window_start, spent, stored, counted_at`),
-		cutoff, cutoff, at, n, name, l.PerMinute, cutoff, l.PerMinute, l.Quota, n, l.Quota).Scan(&w, &spent, &stored, &counted)
+		cutoff, writes, cutoff, at, n, name, l.PerMinute, cutoff, writes, l.PerMinute, l.Quota, n, l.Quota).Scan(&w, &spent, &stored, &counted)
 	if errors.Is(err, sql.ErrNoRows) {
 		b, err := s.Budget(ctx, name)
 		return b, false, err
@@ -72,24 +72,11 @@ func (s *Store) SpendBudget(ctx context.Context, name string, l BudgetLimits, n 
 	return BudgetState{WindowStart: time.UnixMicro(w), Spent: int(spent), Stored: stored, CountedAt: time.UnixMicro(counted)}, true, nil
 }
 
-// RefundBudget gives back a write spent as spent: its place in the minute,
-// if that minute is still counted, and its bytes, unless a recount since has
-// counted what is really stored.
-func (s *Store) RefundBudget(ctx context.Context, name string, spent BudgetState, n int64) error {
-	_, err := s.exec(WithoutAudit(ctx), s.write, `UPDATE budgets SET
-		spent = CASE WHEN window_start = ? AND spent > 0 THEN spent - 1 ELSE spent END,
-		stored = CASE WHEN counted_at = ? THEN stored - ? ELSE stored END
-	WHERE name = ?`, spent.WindowStart.UnixMicro(), spent.CountedAt.UnixMicro(), n, name)
-	if err != nil {
-		return fmt.Errorf("failed to refund the budget %q: %w", name, err)
-	}
-	return nil
-}
-
 // RecountBudget sets the budget's stored bytes to what the store holds (every
 // sealed blob, staged uploads too), unless another server recounted since
 // last: then it does nothing. Writes spent but not yet committed are not in
-// the count: they are a moment's worth.
+// the count, nor what servers took and have not used yet (see intake's
+// budget): they are a moment's worth, and a small share of the quota.
 func (s *Store) RecountBudget(ctx context.Context, name string, last, now time.Time) error {
 	_, err := s.exec(WithoutAudit(ctx), s.write, `UPDATE budgets SET
 		stored = (SELECT COALESCE(SUM(size), 0) FROM blobs), counted_at = ?

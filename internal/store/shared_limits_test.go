@@ -78,45 +78,45 @@ func TestTurnsAreOneQueueAcrossServers(t *testing.T) {
 }
 
 // Two servers spend from one budget: the minute's writes and the quota are
-// counted once for both.
+// counted once for both, and several writes can be taken at once.
 func TestBudgetIsSharedAcrossServers(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
 		ctx := context.Background()
 		a, other := twoServers(t, s, b)
-		limits := store.BudgetLimits{PerMinute: 3, Quota: 1000}
+		limits := store.BudgetLimits{PerMinute: 5, Quota: 1000}
 		now := time.Now()
-		spend := func(srv *store.Store, n int64) (store.BudgetState, bool) {
+		spend := func(srv *store.Store, writes int, n int64, at time.Time) (store.BudgetState, bool) {
 			t.Helper()
-			st, ok, err := srv.SpendBudget(ctx, "sources", limits, n, now)
+			st, ok, err := srv.SpendBudget(ctx, "sources", limits, writes, n, at)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return st, ok
 		}
-		first, ok1 := spend(a, 100)
-		_, ok2 := spend(other, 100)
-		_, ok3 := spend(a, 100)
-		if !ok1 || !ok2 || !ok3 {
-			t.Fatal("a write within the budget was refused")
+		_, ok1 := spend(a, 1, 100, now)
+		_, ok2 := spend(other, 3, 100, now)
+		if !ok1 || !ok2 {
+			t.Fatal("writes within the budget were refused")
 		}
-		if st, ok := spend(other, 100); ok || !st.MinuteSpent(limits, now) {
-			t.Fatalf("a fourth write in the minute, on the other server, was taken: %+v", st)
+		if st, ok := spend(a, 2, 100, now); ok || st.Spent != 4 {
+			t.Fatalf("two more writes, past the minute's five, were taken: %+v", st)
 		}
-		if err := a.RefundBudget(ctx, "sources", first, 100); err != nil {
-			t.Fatal(err)
+		if _, ok := spend(a, 1, 100, now); !ok {
+			t.Fatal("the fifth write was refused")
 		}
-		if _, ok := spend(other, 100); !ok {
-			t.Fatal("a refunded place was not given back")
+		if st, ok := spend(other, 1, 100, now); ok || !st.MinuteSpent(limits, now) {
+			t.Fatalf("a sixth write in the minute, on the other server, was taken: %+v", st)
 		}
 		// A new minute; the quota holds 300 bytes counted so far.
 		later := now.Add(time.Minute)
-		if st, ok, err := other.SpendBudget(ctx, "sources", limits, 701, later); err != nil || ok || !st.QuotaFull(limits, 701) {
-			t.Fatalf("a write past the quota was taken: %+v, %v, %v", st, ok, err)
+		if st, ok := spend(other, 1, 701, later); ok || !st.QuotaFull(limits, 701) {
+			t.Fatalf("a write past the quota was taken: %+v", st)
 		}
-		if _, ok, err := a.SpendBudget(ctx, "sources", limits, 700, later); err != nil || !ok {
-			t.Fatalf("a write filling the quota was refused: %v, %v", ok, err)
+		if _, ok := spend(a, 1, 700, later); !ok {
+			t.Fatal("a write filling the quota was refused")
 		}
-		// A recount finds what is really stored: nothing.
+		// A recount finds what is really stored: nothing; a second recount
+		// from the same count does nothing.
 		st, err := other.Budget(ctx, "sources")
 		if err != nil {
 			t.Fatal(err)
