@@ -85,3 +85,61 @@ func importList(t *testing.T, w *world) {
 		t.Fatal(err)
 	}
 }
+
+// A report naming a ship only weakly — in the possible tier — shows the
+// candidate apart from the hits, with its score and explanation, and stays
+// out of the has-hits queue; a report naming it outright is flagged.
+func TestPossibleMatchesAreShownApartAndNotFlagged(t *testing.T) {
+	testenv.NeedFile(t, vesselsList)
+	w := newWorld(t, storetest.Backends(t)[0])
+	kim := w.login(w.addUser("kim", tip.RoleAnalyst))
+	importList(t, w)
+	if _, err := w.screening.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	w.submit("Ship-to-ship with the Chong Myong at night", "", "")
+	if _, queue := kim.get("/tips?hits=yes"); tipLink.MatchString(queue) {
+		t.Fatal("a report with only possible matches is in the has-hits queue")
+	}
+	_, queue := kim.get("/tips?hits=no")
+	weak := tipLink.FindStringSubmatch(queue)
+	if weak == nil {
+		t.Fatal("the report with only possible matches is missing from the no-hits queue")
+	}
+	_, page := kim.get("/tips/" + weak[1])
+	possible := section(page, `<section id="possible-hits">`, `</section>`)
+	for _, want := range []string{"Possible matches — weaker candidates; not flagged", "un-vessels", "8712362 — CHON MYONG 1", "0.82", "matches the listed name"} {
+		if !strings.Contains(possible, want) {
+			t.Fatalf("the possible matches section lacks %q:\n%s", want, possible)
+		}
+	}
+	if strings.Contains(page, `id="hits"`) || !strings.Contains(page, "No hits on the lists in force.") {
+		t.Fatal("a possible match is shown among the hits")
+	}
+
+	w.submit("Ship-to-ship with M/V Chon Myong 1 at night", "", "")
+	_, queue = kim.get("/tips?hits=yes")
+	strong := tipLink.FindStringSubmatch(queue)
+	if strong == nil || strong[1] == weak[1] {
+		t.Fatal("a strong hit should put its report, and only it, in the has-hits queue")
+	}
+	_, page = kim.get("/tips/" + strong[1])
+	if hits := section(page, `<table id="hits">`, `</table>`); !strings.Contains(hits, "8712362 — CHON MYONG 1") {
+		t.Fatal("the strong hit is missing from the hits table")
+	}
+}
+
+// section returns the part of page from start to the next end, "" when
+// start is not there.
+func section(page, start, end string) string {
+	i := strings.Index(page, start)
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(page[i:], end)
+	if j < 0 {
+		return page[i:]
+	}
+	return page[i : i+j]
+}

@@ -29,6 +29,10 @@ type Outcome struct {
 	Versions string       `json:"versions"` // the list versions in force, "" when none were loaded
 	At       time.Time    `json:"at"`
 	Hits     []screen.Hit `json:"hits"`
+	// Possible are weaker candidates (screen.DefaultPossible up to the
+	// threshold) for an analyst to look at: they never set the "has hits"
+	// flag nor count as new hits. An entry that is a hit is not listed here.
+	Possible []screen.Hit `json:"possible,omitempty"`
 	Warnings []string     `json:"warnings,omitempty"`
 	New      []string     `json:"new,omitempty"` // source:id of hits a re-screen added
 	// NamedBefore: entries the report named before Tipline held a list
@@ -45,7 +49,8 @@ type Screened struct {
 	Screening *Outcome `json:"screening,omitempty"`
 }
 
-// HasHits reports whether anything was found.
+// HasHits reports whether anything was found at the threshold; possible
+// matches do not count.
 func (o Outcome) HasHits() bool { return len(o.Hits) > 0 }
 
 // state is one immutable set of lists in force and its index.
@@ -166,30 +171,28 @@ func (s *Service) identifierTokens(lists []*screen.List) []string {
 }
 
 // Screen screens a report — its text and every structured field — against
-// the lists in force.
+// the lists in force. Entries scoring in the possible tier are kept apart
+// from the hits (Outcome.Possible).
 func (s *Service) Screen(r *tip.Report) Outcome {
 	st := s.cur.Load()
 	out := Outcome{Versions: st.versions, At: time.Now().UTC()}
-	best := map[string]screen.Hit{}
-	warned := map[string]bool{}
+	opt := screen.Options{Possible: screen.DefaultPossible}
 	var results []screen.Result
 	for _, q := range queries(r) {
-		results = append(results, st.index.Screen(q, screen.Options{}))
+		results = append(results, st.index.Screen(q, opt))
 	}
 	// A ship's name is screened with its IMO number and flag, so that the
 	// number outranks a namesake (screen.Index.ScreenVessel).
 	for _, v := range r.Vessels {
 		if v.Name != "" || v.IMO != "" {
-			results = append(results, st.index.ScreenVessel(screen.ReportedVessel{Name: v.Name, IMO: v.IMO, Flag: v.Flag}, screen.Options{}))
+			results = append(results, st.index.ScreenVessel(screen.ReportedVessel{Name: v.Name, IMO: v.IMO, Flag: v.Flag}, opt))
 		}
 	}
+	hits, possible := map[string]screen.Hit{}, map[string]screen.Hit{}
+	warned := map[string]bool{}
 	for _, res := range results {
-		for _, h := range res.Hits {
-			key := string(h.Source) + ":" + h.ID
-			if old, ok := best[key]; !ok || h.Score > old.Score {
-				best[key] = h
-			}
-		}
+		keepBest(hits, res.Hits)
+		keepBest(possible, res.Possible)
 		for _, w := range res.Warnings {
 			if !warned[w] {
 				warned[w] = true
@@ -197,15 +200,36 @@ func (s *Service) Screen(r *tip.Report) Outcome {
 			}
 		}
 	}
-	for _, h := range best {
-		out.Hits = append(out.Hits, h)
+	// An entry one field names weakly and another strongly is a hit.
+	for key := range hits {
+		delete(possible, key)
 	}
-	sort.Slice(out.Hits, func(i, j int) bool {
-		a, b := out.Hits[i], out.Hits[j]
-		if a.Score != b.Score {
-			return a.Score > b.Score
+	out.Hits, out.Possible = bestFirst(hits), bestFirst(possible)
+	return out
+}
+
+func hitKey(h screen.Hit) string { return string(h.Source) + ":" + h.ID }
+
+// keepBest keeps in best each entry's highest-scoring hit.
+func keepBest(best map[string]screen.Hit, hits []screen.Hit) {
+	for _, h := range hits {
+		if old, ok := best[hitKey(h)]; !ok || h.Score > old.Score {
+			best[hitKey(h)] = h
 		}
-		return string(a.Source)+":"+a.ID < string(b.Source)+":"+b.ID
+	}
+}
+
+// bestFirst lists hits by score, then by source and id; nil when none.
+func bestFirst(hits map[string]screen.Hit) []screen.Hit {
+	var out []screen.Hit
+	for _, h := range hits {
+		out = append(out, h)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return hitKey(out[i]) < hitKey(out[j])
 	})
 	return out
 }

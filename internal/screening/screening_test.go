@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tipline/internal/blind"
+	"tipline/internal/screen"
 	"tipline/internal/screen/listfmt"
 	"tipline/internal/screening"
 	"tipline/internal/store"
@@ -72,4 +73,64 @@ func TestScreenFindsStructuredFieldsAndMarksNewHits(t *testing.T) {
 			t.Fatalf("a wrong check digit is a warning, never a hit: %+v", typo)
 		}
 	})
+}
+
+// A name that scores only in the possible tier is kept apart from the hits:
+// the analyst sees it, but it raises no "has hits" flag and no "new hit".
+func TestScreenKeepsPossibleMatchesApartFromHits(t *testing.T) {
+	testenv.NeedFile(t, vessels)
+	storetest.ForEach(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		bi, _ := blind.New(bytes.Repeat([]byte{1}, 32))
+		svc := screening.New(s, bi, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		l, err := listfmt.ParseFile(vessels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportList(ctx, l, string(listfmt.FormatUNVessels), time.Now(), false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Load(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// "Chong Myong" scores 0.82 against CHON MYONG 1: under the threshold.
+		weak := svc.Screen(&tip.Report{People: []string{"Chong Myong"}})
+		if weak.HasHits() {
+			t.Fatalf("a possible match counted as a hit: %+v", weak.Hits)
+		}
+		if !hasEntry(weak.Possible, "8712362") {
+			t.Fatalf("CHON MYONG 1 should be a possible match, got %+v", weak.Possible)
+		}
+		for _, h := range weak.Possible {
+			if h.Why == "" || h.Score >= screen.DefaultThreshold || h.Score < screen.DefaultPossible {
+				t.Fatalf("a possible match out of its tier or unexplained: %+v", h)
+			}
+		}
+		// A ship whose name matches but whose IMO number is another's is
+		// another ship by that name: possible, with the reason.
+		other := svc.Screen(&tip.Report{Vessels: []tip.Vessel{{Name: "Chon Myong 1", IMO: "9074729"}}})
+		if other.HasHits() || !hasEntry(other.Possible, "8712362") {
+			t.Fatalf("a namesake with another IMO number should be possible only: hits %+v, possible %+v", other.Hits, other.Possible)
+		}
+		// The same entry named strongly elsewhere in the report is a hit,
+		// and only a hit.
+		both := svc.Screen(&tip.Report{Message: "Chon Myong 1 was there", People: []string{"Chong Myong"}})
+		if !hasEntry(both.Hits, "8712362") || hasEntry(both.Possible, "8712362") {
+			t.Fatalf("a strong hit should be a hit only: hits %+v, possible %+v", both.Hits, both.Possible)
+		}
+		// A re-screen marks only hits as new.
+		again := svc.Rescreen(ctx, &tip.Report{People: []string{"Chong Myong"}}, screening.Outcome{}, time.Now())
+		if len(again.New) != 0 || len(again.NamedBefore) != 0 {
+			t.Fatalf("a possible match was marked as a new hit: %+v", again.New)
+		}
+	})
+}
+
+func hasEntry(hits []screen.Hit, id string) bool {
+	for _, h := range hits {
+		if h.ID == id {
+			return true
+		}
+	}
+	return false
 }
