@@ -84,6 +84,9 @@ func (s *Store) RemoveUser(ctx context.Context, userID string, leaveToRecovery b
 				return fmt.Errorf("failed to lock reports: %w", err)
 			}
 		}
+		if err := s.keepOneAdmin(ctx, tx, userID); err != nil {
+			return err
+		}
 		var err error
 		if r, err = s.removalTx(ctx, tx, userID); err != nil {
 			return err

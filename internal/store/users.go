@@ -158,6 +158,11 @@ func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) (
 				return err
 			}
 		}
+		if disabled {
+			if err := s.keepOneAdmin(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		res, err := s.exec(ctx, tx, `UPDATE users SET disabled = ? WHERE id = ? AND removed_at = 0`, boolInt(disabled), id)
 		if err != nil {
 			return err
@@ -261,6 +266,30 @@ func (s *Store) noCurrentUser(ctx context.Context, tx *sql.Tx, id string) error 
 		return tip.Errorf(tip.CodeConflict, "This user was removed: a removed account is never used again. Add them anew, under another name, if they come back.")
 	}
 	return tip.Errorf(tip.CodeNotFound, "no such user")
+}
+
+// ErrLastAdmin refuses to disable or remove the last admin who can log in:
+// nobody would be left to manage users, offers and lists from the desk.
+var ErrLastAdmin = tip.Errorf(tip.CodeConflict, "This is the last enabled admin: nobody could manage the desk after this. Invite or enable another admin first (or, on the server, tipline user add --role admin).")
+
+// keepOneAdmin refuses, inside tx, to disable or remove user id when they are
+// an enabled admin and no other enabled admin is left. Callers on
+// PostgreSQL hold lockWraps exclusively, so two such changes to two admins
+// cannot both pass it.
+func (s *Store) keepOneAdmin(ctx context.Context, tx *sql.Tx, id string) error {
+	var others, isAdmin int
+	err := tx.QueryRowContext(ctx, s.rebind(`SELECT
+		(SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
+			WHERE r.role = 'admin' AND u.id <> ? AND u.disabled = 0 AND u.removed_at = 0),
+		(SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
+			WHERE r.role = 'admin' AND u.id = ? AND u.disabled = 0 AND u.removed_at = 0)`), id, id).Scan(&others, &isAdmin)
+	if err != nil {
+		return fmt.Errorf("failed to count admins: %w", err)
+	}
+	if isAdmin > 0 && others == 0 {
+		return ErrLastAdmin
+	}
+	return nil
 }
 
 // The kinds of desk session: a full login, and an enrolment in progress,
