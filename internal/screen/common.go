@@ -65,6 +65,39 @@ var genericOrgWords = setOf(
 	"supplies",
 )
 
+// placeNames are the cities, provinces and regions that Korean, Chinese,
+// Japanese and Russian company, bank and ship names carry: they say where a
+// business is, not which one it is ("Shanghai Pudong Development Bank" is
+// not "CPMIEC SHANGHAI PUDONG COMPANY"), so they weigh as the generic words
+// do. Normalised, in the usual romanisations.
+var placeNames = setOf(
+	// Korea, North and South.
+	"seoul", "busan", "pusan", "incheon", "inchon", "daegu", "taegu", "daejeon", "taejon",
+	"gwangju", "kwangju", "ulsan", "suwon", "changwon", "pohang", "jeju", "cheju", "gyeonggi",
+	"kyonggi", "gangwon", "kangwon", "chungcheong", "jeolla", "gyeongsang", "kyongsang",
+	"pyongyang", "nampo", "wonsan", "chongjin", "hamhung", "hamheung", "sinuiju",
+	"kaesong", "haeju", "rason", "rajin", "sonbong", "hungnam", "songnim", "hwanghae",
+	"pyongan", "hamgyong", "ryanggang", "jagang", "chagang",
+	// China.
+	"beijing", "peking", "shanghai", "tianjin", "chongqing", "guangzhou", "canton",
+	"shenzhen", "dalian", "qingdao", "tsingtao", "ningbo", "xiamen", "amoy", "fuzhou",
+	"dandong", "shenyang", "harbin", "changchun", "hunchun", "yanji", "yanbian", "jilin",
+	"liaoning", "heilongjiang", "shandong", "jiangsu", "zhejiang", "fujian", "guangdong",
+	"hainan", "hebei", "henan", "hubei", "hunan", "sichuan", "yunnan", "shaanxi", "shanxi",
+	"anhui", "jiangxi", "guangxi", "wuhan", "nanjing", "hangzhou", "suzhou", "xian",
+	"chengdu", "yantai", "weihai", "lianyungang", "zhoushan", "rizhao", "tangshan",
+	"qinhuangdao", "zhuhai", "shantou", "macau", "macao", "taiwan", "taipei", "kaohsiung",
+	"pudong", "binhai", "sino", "huaxia", "zhonghua",
+	// Japan.
+	"tokyo", "osaka", "yokohama", "kobe", "nagoya", "kyoto", "fukuoka", "sapporo",
+	"hokkaido", "kyushu", "shikoku", "niigata", "hiroshima", "nippon", "nihon",
+	// Russia.
+	"moscow", "moskva", "petersburg", "peterburg", "leningrad", "vladivostok",
+	"nakhodka", "khabarovsk", "sakhalin", "kamchatka", "primorsky", "primorye",
+	"murmansk", "arkhangelsk", "novorossiysk", "kaliningrad", "baltic", "siberia",
+	"sibir", "siberian", "ural", "volga", "arctic", "amur", "kuban", "rossiya", "rus",
+)
+
 // legalRemnants are words of legal forms that translit does not remove
 // ("Closed Joint-Stock Company", "Open Joint Stock Company"): a name that
 // has them and another that does not still name the same company.
@@ -80,4 +113,4 @@ func setOf(words ...string) map[string]bool {
 }
 
 // commonWord reports whether a normalised word proves little on its own.
-func commonWord(w string) bool { return commonSurnames[w] || genericOrgWords[w] }
+func commonWord(w string) bool { return commonSurnames[w] || genericOrgWords[w] || placeNames[w] }

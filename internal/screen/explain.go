@@ -137,7 +137,7 @@ func (ix *Index) agreement(queried string, a *alias) string {
 	if len(same) > 0 {
 		b.WriteString("; words in common: " + strings.Join(same, ", "))
 		if allCommon {
-			b.WriteString(" (all of them common words: a frequent surname or a generic word)")
+			b.WriteString(" (all of them common words: a frequent surname, a generic word or a place name)")
 		}
 	} else {
 		b.WriteString("; no word in common word by word")

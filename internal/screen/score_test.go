@@ -85,6 +85,11 @@ func TestScoringRules(t *testing.T) {
 		{"Anatoliy Shirokov", "ofac:36865", true},
 		// Electric power is what a company does, not which one (0.852).
 		{"Korea Electric Power Corporation", "ofac:48514", false}, // ALEXANDER ELECTRIC POWER SUPPLIES
+		// A city or region says where a business is, not which one
+		// (0.853, 0.933 and 0.847 before).
+		{"Shanghai Pudong Development Bank", "", false}, // CPMIEC SHANGHAI PUDONG COMPANY
+		{"Arctic Shipping Company", "", false},          // NEW ARCTIC SHIPPING LLC
+		{"Kwangju Bank", "", false},                     // KOREA KWANGSON BANKING CORP
 	} {
 		if tc.key == "" {
 			if r := ix.Screen(tc.query, screen.Options{}); len(r.Hits) != 0 {
