@@ -203,13 +203,14 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 		return s
 	}
 	tok, paired, weak, syllables := 0.0, 0, true, len(qw) > 0 && len(a.words) > 0
-	multi := syllables
+	multi, longSyllables := syllables, syllables
 	for i := range qw {
 		for j := range a.words {
 			t, n, w := tokenScore(&qw[i], &a.words[j])
 			tok, paired, weak = max(tok, t), max(paired, n), weak && w
 			multi = multi && len(qw[i].words) >= minMatchedWords && len(a.words[j].words) >= minMatchedWords
-			syllables = syllables && multi && koreanSyllables(qw[i].words) && koreanSyllables(a.words[j].words)
+			syllables = syllables && multi && koreanSyllables(qw[i].words, shortWord) && koreanSyllables(a.words[j].words, shortWord)
+			longSyllables = longSyllables && multi && koreanSyllables(qw[i].words, maxSyllable) && koreanSyllables(a.words[j].words, maxSyllable)
 		}
 	}
 	s = max(s, tok)
@@ -219,7 +220,7 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 	if multi && weak {
 		s = min(s, weakEvidenceCap)
 	}
-	if syllables && eastAsianSyllablesDiffer(qw, a.words) {
+	if longSyllables && eastAsianSyllablesDiffer(qw, a.words) {
 		s = min(s, max(tok, weakEvidenceCap))
 	}
 	return s
@@ -229,19 +230,49 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 // syllables (each with a frequent surname or syllable, commonSurnames)
 // each have a syllable that corresponds to none of the other's, in every
 // pair of their spellings: "Son A Yon" and "JANG, Yong Son", "Jong Hyo Jun"
-// and "SON, Jong Hyok". translit's Similarity pairs such syllables at 0.75
+// and "SON, Jong Hyok", "Yu Yong" and "RYO MYONG" (syllables of up to
+// maxSyllable letters; "yong" and "myong" differ by an initial, so they
+// are different syllables). translit's Similarity pairs such syllables at 0.75
 // and more, so their score is held to word scoring's, which charges each
 // missing syllable (or to the possible tier's floor).
 func eastAsianSyllablesDiffer(q, a []tokenForm) bool {
 	for i := range q {
 		for j := range a {
 			x, y := q[i].words, a[j].words
-			if !hasCommonSurname(x) || !hasCommonSurname(y) || !unmatchedWord(x, y) || !unmatchedWord(y, x) {
+			if !hasCommonSurname(x) || !hasCommonSurname(y) || !unmatchedSyllable(x, y) || !unmatchedSyllable(y, x) {
 				return false
 			}
 		}
 	}
 	return len(q) > 0 && len(a) > 0
+}
+
+// unmatchedSyllable is unmatchedWord between Korean or Chinese names, where
+// two short syllables are one only as the same syllable (otherSyllable):
+// "yong" is like "myong" (0.93) yet another syllable, so "Yu Yong" and "RYO
+// MYONG" each have a syllable the other lacks.
+func unmatchedSyllable(x, y []tokenWord) bool {
+	for i := range x {
+		found := false
+		for j := range y {
+			if wordSimilarity(&x[i], &y[j]) >= floorFor(&x[i], &y[j]) && !otherInitial(&x[i], &y[j]) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return true
+		}
+	}
+	return false
+}
+
+// otherInitial reports whether two syllables (otherSyllable) also begin
+// with different letters: an initial consonant added or changed ("yong" and
+// "myong") is another syllable, where a vowel spelt otherwise ("chin" and
+// "chein") may be a romanisation the Korean keys do not meet.
+func otherInitial(a, b *tokenWord) bool {
+	return otherSyllable(a, b) && a.text[0] != b.text[0]
 }
 
 func hasCommonSurname(ws []tokenWord) bool {
@@ -402,13 +433,13 @@ func (ix *Index) aliasText(ai int32) string {
 	return ix.entries[a.entry].e.Names[a.name].Text
 }
 
-// koreanSyllables reports whether every word has at most shortWord letters
+// koreanSyllables reports whether every word has at most n letters
 // and reads as romanised Korean. Short Arabic and other names ("ZEIN,
 // Hajj", "AREF, Abu") are left to Similarity: their variants differ by
 // vowels, which Similarity pairs and word scoring does not.
-func koreanSyllables(ws []tokenWord) bool {
+func koreanSyllables(ws []tokenWord, n int) bool {
 	for i := range ws {
-		if len(ws[i].text) > shortWord || ws[i].korean == "" {
+		if len(ws[i].text) > n || ws[i].korean == "" {
 			return false
 		}
 	}

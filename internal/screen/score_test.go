@@ -54,6 +54,9 @@ func TestScoringRules(t *testing.T) {
 		// Between Korean names, syllables pair only as one syllable
 		// however romanised: "hyo" is not "hyok" (0.873 before).
 		{"Jon Hyo Ju", "un:KPi.065", false}, // a.k.a. Ju Hyok
+		// An initial consonant added makes another syllable: "yong" is
+		// not "myong" (0.909 before, through Similarity).
+		{"Yu Yong", "", false}, // RYO MYONG
 		{"Ju Hyok", "un:KPi.065", true},
 		// One syllable shared and the rest only a few letters alike is not
 		// enough, however translit pairs them (0.917 before).
