@@ -221,7 +221,11 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 		s = min(s, weakEvidenceCap)
 	}
 	if longSyllables && eastAsianSyllablesDiffer(qw, a.words) {
-		s = min(s, max(tok, weakEvidenceCap))
+		if sameSyllableCount(qw, a.words) {
+			s = min(s, weakEvidenceCap)
+		} else {
+			s = min(s, max(tok, weakEvidenceCap))
+		}
 	}
 	return s
 }
@@ -234,7 +238,10 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 // maxSyllable letters; "yong" and "myong" differ by an initial, so they
 // are different syllables). translit's Similarity pairs such syllables at 0.75
 // and more, so their score is held to word scoring's, which charges each
-// missing syllable (or to the possible tier's floor).
+// missing syllable (or to the possible tier's floor); between names of as
+// many syllables a syllable is changed, not missing, and the score is held
+// to that floor ("Cha Chun Hyong" and "KU, Ja Hyong", 0.853 by word
+// scoring).
 func eastAsianSyllablesDiffer(q, a []tokenForm) bool {
 	for i := range q {
 		for j := range a {
@@ -273,6 +280,19 @@ func unmatchedSyllable(x, y []tokenWord) bool {
 // "chein") may be a romanisation the Korean keys do not meet.
 func otherInitial(a, b *tokenWord) bool {
 	return otherSyllable(a, b) && a.text[0] != b.text[0]
+}
+
+// sameSyllableCount reports whether every spelling of either name has as
+// many syllables as every spelling of the other.
+func sameSyllableCount(q, a []tokenForm) bool {
+	for i := range q {
+		for j := range a {
+			if len(q[i].words) != len(a[j].words) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func hasCommonSurname(ws []tokenWord) bool {

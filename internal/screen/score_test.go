@@ -57,6 +57,10 @@ func TestScoringRules(t *testing.T) {
 		// An initial consonant added makes another syllable: "yong" is
 		// not "myong" (0.909 before, through Similarity).
 		{"Yu Yong", "", false}, // RYO MYONG
+		// Of two names of as many syllables, one syllable each that the
+		// other lacks is a syllable changed: another person (0.853
+		// before, through word scoring).
+		{"Cha Chun Hyong", "", false}, // KU, Ja Hyong
 		{"Ju Hyok", "un:KPi.065", true},
 		// One syllable shared and the rest only a few letters alike is not
 		// enough, however translit pairs them (0.917 before).
