@@ -220,6 +220,13 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 	if multi && weak {
 		s = min(s, weakEvidenceCap)
 	}
+	// Korean and Chinese names of different syllable counts that agree
+	// on the syllables they share are a name and a longer one: "Jin Hye
+	// Min" is not the ship "JIN HYE" (0.880 by word scoring) — a
+	// syllable more is another name, not a middle name left out.
+	if longSyllables && paired >= minMatchedWords && !sameSyllableCount(qw, a.words) && bothEastAsian(qw, a.words) {
+		s = min(s, weakEvidenceCap)
+	}
 	if longSyllables && eastAsianSyllablesDiffer(qw, a.words) {
 		if sameSyllableCount(qw, a.words) {
 			s = min(s, weakEvidenceCap)
@@ -288,6 +295,19 @@ func sameSyllableCount(q, a []tokenForm) bool {
 	for i := range q {
 		for j := range a {
 			if len(q[i].words) != len(a[j].words) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// bothEastAsian reports whether every spelling of both names carries a
+// frequent Korean or Chinese surname or syllable (commonSurnames).
+func bothEastAsian(q, a []tokenForm) bool {
+	for i := range q {
+		for j := range a {
+			if !hasCommonSurname(q[i].words) || !hasCommonSurname(a[j].words) {
 				return false
 			}
 		}

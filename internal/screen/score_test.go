@@ -61,6 +61,8 @@ func TestScoringRules(t *testing.T) {
 		// other lacks is a syllable changed: another person (0.853
 		// before, through word scoring).
 		{"Cha Chun Hyong", "", false}, // KU, Ja Hyong
+		// A syllable more is another given name (0.880 before).
+		{"Jin Hye Min", "", false}, // JIN HYE
 		{"Ju Hyok", "un:KPi.065", true},
 		// One syllable shared and the rest only a few letters alike is not
 		// enough, however translit pairs them (0.917 before).
