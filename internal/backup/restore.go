@@ -36,6 +36,7 @@ type Target struct {
 // Restore restores the backup read from src, opened with identity, into an
 // empty target: all of it, or nothing.
 func Restore(ctx context.Context, src io.Reader, identity *seal.Key, to Target) (Summary, error) {
+	ctx = store.WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	created, err := claimFolder(to.DataDir)
 	if err != nil {
 		return Summary{}, err

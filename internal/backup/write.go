@@ -30,6 +30,7 @@ type Source struct {
 
 // Write writes a backup of src to dst, sealed to every recipient.
 func Write(ctx context.Context, dst io.Writer, src Source, to ...seal.Recipient) (Summary, error) {
+	ctx = store.WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	sealed, err := seal.SealTo(dst, to...)
 	if err != nil {
 		return Summary{}, err

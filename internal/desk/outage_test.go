@@ -56,3 +56,48 @@ func TestDatabaseOutageAnswers503OnTheDesk(t *testing.T) {
 		t.Fatalf("the queue after the outage: %d\n%s", resp.StatusCode, page)
 	}
 }
+
+// A database that keeps its connections open and never answers holds a desk
+// page no longer than the store's patience: the queue is answered 503.
+func TestStalledDatabaseAnswers503OnTheDesk(t *testing.T) {
+	var pg storetest.Backend
+	for _, b := range storetest.Backends(t) {
+		if b.DSN != "" {
+			pg = b
+		}
+	}
+	if pg.DSN == "" {
+		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
+	}
+	proxy := storetest.StartProxy(t, pg.DSN)
+	pg.DSN = proxy.DSN
+	w := newWorld(t, pg)
+	w.store.SetPatience(time.Second)
+	// A request still held when the test fails lets the server close.
+	t.Cleanup(proxy.Cut)
+	analyst := w.addUser("ana", tip.RoleAnalyst)
+	w.submit("a report before the stall", "", "")
+	b := w.login(analyst)
+
+	proxy.Stall()
+	done := make(chan int, 1)
+	go func() {
+		resp, page := b.get("/tips")
+		if !strings.Contains(page, "The database does not answer") {
+			t.Errorf("the queue while stalled does not say the database does not answer:\n%s", page)
+		}
+		done <- resp.StatusCode
+	}()
+	select {
+	case code := <-done:
+		if code != http.StatusServiceUnavailable {
+			t.Fatalf("the queue while the database is stalled: %d, want 503", code)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the queue was not answered within 5 s with a patience of 1 s")
+	}
+	proxy.Unstall()
+	if resp, page := b.get("/tips"); resp.StatusCode != http.StatusOK || !strings.Contains(page, "/tips/") {
+		t.Fatalf("the queue once the database answers: %d\n%s", resp.StatusCode, page)
+	}
+}

@@ -116,3 +116,66 @@ func TestStalledDatabaseAnswers503AfterTheCommitsPatience(t *testing.T) {
 	proxy.Unstall()
 	c.submit("/submit", report)
 }
+
+// A stalled database holds a source who reads no longer than the store's
+// patience either: the status page of a receipt logged in before, and a
+// receipt's login, are answered 503, never left hanging.
+func TestStalledDatabaseAnswers503ToTheStatusPage(t *testing.T) {
+	var pg storetest.Backend
+	for _, b := range storetest.Backends(t) {
+		if b.DSN != "" {
+			pg = b
+		}
+	}
+	if pg.DSN == "" {
+		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
+	}
+	proxy := storetest.StartProxy(t, pg.DSN)
+	pg.DSN = proxy.DSN
+	s := newSite(t, pg, siteOptions{})
+	s.store.SetPatience(time.Second)
+	// A request still held when the test fails lets the server close.
+	t.Cleanup(proxy.Cut)
+	receipt := s.client(t).submit("/submit", form{fields: [][2]string{{"category", "oil"}, {"message", "a report"}}})
+	c := s.client(t)
+	c.login(receipt)
+
+	proxy.Stall()
+	for name, send := range map[string]func() (*http.Response, string){
+		"the status page": func() (*http.Response, string) { return c.get("/status") },
+		"a receipt's login": func() (*http.Response, string) {
+			return s.client(t).postForm("/status", map[string]string{"receipt": receipt})
+		},
+	} {
+		resp, page := answeredWithin(t, 5*time.Second, send)
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("%s while the database is stalled: %d, want 503\n%s", name, resp.StatusCode, page)
+		}
+	}
+	proxy.Unstall()
+	if resp, page := c.get("/status"); resp.StatusCode != http.StatusOK || !strings.Contains(page, "a report") {
+		t.Fatalf("the status page once the database answers: %d\n%s", resp.StatusCode, page)
+	}
+}
+
+// answeredWithin sends a request and fails the test if it is not answered
+// within limit, rather than hang with it.
+func answeredWithin(t *testing.T, limit time.Duration, send func() (*http.Response, string)) (*http.Response, string) {
+	t.Helper()
+	type answer struct {
+		resp *http.Response
+		page string
+	}
+	done := make(chan answer, 1)
+	go func() {
+		resp, page := send()
+		done <- answer{resp, page}
+	}()
+	select {
+	case a := <-done:
+		return a.resp, a.page
+	case <-time.After(limit):
+		t.Fatalf("no answer within %v", limit)
+		return nil, ""
+	}
+}

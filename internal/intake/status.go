@@ -3,10 +3,12 @@ package intake
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"tipline/internal/reward"
 	"tipline/internal/seal"
+	"tipline/internal/store"
 	"tipline/internal/tip"
 	"tipline/internal/web"
 )
@@ -14,6 +16,11 @@ import (
 // status shows the report of a logged-in source, or the receipt form.
 func (s *Server) status(w http.ResponseWriter, r *http.Request, lang string) {
 	t, key, _, err := s.session(r)
+	if errors.Is(store.Classify(err), store.ErrUnavailable) {
+		// Not a login page: the source is logged in, and would log in again in vain.
+		s.fail(w, lang, err)
+		return
+	}
 	if err != nil {
 		s.renderLogin(w, http.StatusOK, lang, "")
 		return

@@ -98,6 +98,7 @@ type Snapshot struct {
 
 // Snapshot starts a snapshot.
 func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
+	ctx = WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	tx, err := s.read.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("failed to start a snapshot: %w", err)

@@ -96,6 +96,7 @@ func (s *Store) deleteStaged(ctx context.Context, id string) error {
 // files older than cutoff that no row knows — and, first, whatever
 // DeleteStaged could not delete, however recent.
 func (s *Store) SweepStaged(ctx context.Context, cutoff time.Time) (int64, error) {
+	ctx = WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	retried, err := s.deleteUndeleted(ctx)
 	if err != nil {
 		return 0, err

@@ -69,6 +69,7 @@ var ErrNoLists = errors.New("no sanctions lists imported")
 // list without one, by its highest entry number — is refused
 // (*OlderListError) unless force is set.
 func (s *Store) ImportList(ctx context.Context, l *screen.List, format string, now time.Time, force bool) (ListVersion, error) {
+	ctx = WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	if err := l.Validate(); err != nil {
 		return ListVersion{}, fmt.Errorf("refusing the %s list: %w", l.Source, err)
 	}
@@ -178,6 +179,7 @@ func (s *Store) ListVersions(ctx context.Context) ([]ListVersion, error) {
 // the list has none), ready for screen.NewIndex. It returns ErrNoLists when
 // nothing has been imported.
 func (s *Store) CurrentLists(ctx context.Context) ([]*screen.List, []ListVersion, error) {
+	ctx = WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	rows, err := s.read.QueryContext(ctx, `SELECT `+versionColumns+`, v.entries FROM list_versions v
 		JOIN list_current c ON c.version_id = v.id ORDER BY v.source`)
 	if err != nil {
@@ -209,6 +211,7 @@ func (s *Store) CurrentLists(ctx context.Context) ([]*screen.List, []ListVersion
 
 // LoadListVersion loads one stored version by id.
 func (s *Store) LoadListVersion(ctx context.Context, id string) (*screen.List, ListVersion, error) {
+	ctx = WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	row := s.read.QueryRowContext(ctx, s.rebind(`SELECT `+versionColumns+`, v.entries FROM list_versions v
 		LEFT JOIN list_current c ON c.version_id = v.id WHERE v.id = ?`), id)
 	var blob []byte
@@ -259,6 +262,7 @@ type ListDiff struct {
 // DiffListVersions compares two versions of a source, given by id. With
 // empty ids it compares the version in force with the one before it.
 func (s *Store) DiffListVersions(ctx context.Context, source screen.Source, oldID, newID string) (ListDiff, error) {
+	ctx = WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	if oldID == "" || newID == "" {
 		vs, err := s.ListVersions(ctx)
 		if err != nil {

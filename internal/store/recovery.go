@@ -135,6 +135,7 @@ func (s *Store) appendCounted(ctx context.Context, tx *sql.Tx, entry CountedEntr
 // appends entry for that count. It refuses while another rotation is in
 // progress.
 func (s *Store) StartRecoveryRotation(ctx context.Context, from, to string, entry CountedEntry) (listed int, err error) {
+	ctx = WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	defer s.recoveryChanged(&err)
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockWraps(ctx, tx, true); err != nil {
@@ -197,6 +198,7 @@ func (s *Store) RewrapRecovery(ctx context.Context, tipID string, old, rewrapped
 // off the disk (see forgetTx). With reports still listed — reports committed
 // since they were read — it changes nothing and returns ErrRotationUnfinished.
 func (s *Store) FinishRecoveryRotation(ctx context.Context, entry CountedEntry) (copies int, err error) {
+	ctx = WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	defer s.recoveryChanged(&err)
 	err = s.forgetTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockWraps(ctx, tx, true); err != nil {

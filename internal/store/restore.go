@@ -53,6 +53,7 @@ type fileRow struct {
 // BeginRestore starts loading a backup made at schema, with tables (in the
 // order to insert them), into this database, which must be empty.
 func (s *Store) BeginRestore(ctx context.Context, schema string, tables []Table) (*Restorer, error) {
+	ctx = WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	known, err := migrationVersions()
 	if err != nil {
 		return nil, err

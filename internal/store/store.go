@@ -44,6 +44,7 @@ type Store struct {
 	files    *blobFiles      // SQLite: uploaded files as blob files in the data folder
 	scrubs   scrubber        // SQLite: takes deleted secrets off the disk, see forgetTx
 	pgConfig *pgx.ConnConfig // PostgreSQL: for the connection that listens for changes
+	patience *patience       // PostgreSQL: bounds every call, see DefaultPatience
 	changes  cacheChanges
 	// undeleted are staging blobs to delete at the next sweep: see DeleteStaged.
 	undeleted undeletedBlobs
@@ -159,14 +160,16 @@ func openPostgres(dsn string) (*Store, error) {
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = connectTimeout
 	}
-	db := stdlib.OpenDB(*cfg)
+	bound := &patience{}
+	bound.Store(int64(DefaultPatience))
+	db := sql.OpenDB(patientConnector{Connector: stdlib.GetConnector(*cfg), patience: bound})
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(32)
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("failed to connect to PostgreSQL (check --db): %w", err)
 	}
-	return &Store{read: db, write: db, postgres: true, pgConfig: cfg}, nil
+	return &Store{read: db, write: db, postgres: true, pgConfig: cfg, patience: bound}, nil
 }
 
 // Close closes the database.
@@ -253,6 +256,7 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (ver
 // transaction, and returns them. It refuses a database that has migrations
 // this binary does not know (SchemaNewerError), and changes nothing then.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	ctx = WithoutDeadline(ctx) // its time grows with the data: see DefaultPatience
 	status, err := s.SchemaStatus(ctx)
 	if err != nil {
 		return nil, err
