@@ -190,15 +190,20 @@ func (s *patientStmt) Close() error  { return s.inner.Close() }
 func (s *patientStmt) NumInput() int { return s.inner.NumInput() }
 
 // Exec and Query are driver.Stmt's; database/sql calls the Context forms.
-//
-//lint:ignore SA1019 driver.Stmt requires it
 func (s *patientStmt) Exec(args []driver.Value) (driver.Result, error) {
-	return s.inner.Exec(args)
+	return s.ExecContext(context.Background(), named(args))
 }
 
-//lint:ignore SA1019 driver.Stmt requires it
 func (s *patientStmt) Query(args []driver.Value) (driver.Rows, error) {
-	return s.inner.Query(args)
+	return s.QueryContext(context.Background(), named(args))
+}
+
+func named(args []driver.Value) []driver.NamedValue {
+	out := make([]driver.NamedValue, len(args))
+	for i, v := range args {
+		out[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
+	}
+	return out
 }
 
 func (s *patientStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
