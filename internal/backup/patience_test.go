@@ -19,15 +19,7 @@ import (
 // A backup takes as long as the data takes to read: the store's patience,
 // which bounds a request's database calls, does not cut it.
 func TestBackupIsNotCutByTheStoresPatience(t *testing.T) {
-	var pg storetest.Backend
-	for _, b := range storetest.Backends(t) {
-		if b.DSN != "" {
-			pg = b
-		}
-	}
-	if pg.DSN == "" {
-		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
-	}
+	pg := storetest.Postgres(t)
 	ctx := context.Background()
 	if _, err := install.Init(ctx, install.Options{DataDir: pg.DataDir, DSN: pg.DSN}); err != nil {
 		t.Fatal(err)

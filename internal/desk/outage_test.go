@@ -17,15 +17,7 @@ import (
 // logged-in page and a login alike, never a 500 — and works again, without a
 // restart, once it can.
 func TestDatabaseOutageAnswers503OnTheDesk(t *testing.T) {
-	var pg storetest.Backend
-	for _, b := range storetest.Backends(t) {
-		if b.DSN != "" {
-			pg = b
-		}
-	}
-	if pg.DSN == "" {
-		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
-	}
+	pg := storetest.Postgres(t)
 	proxy := storetest.StartProxy(t, pg.DSN)
 	pg.DSN = proxy.DSN
 	w := newWorld(t, pg)
@@ -60,15 +52,7 @@ func TestDatabaseOutageAnswers503OnTheDesk(t *testing.T) {
 // A database that keeps its connections open and never answers holds a desk
 // page no longer than the store's patience: the queue is answered 503.
 func TestStalledDatabaseAnswers503OnTheDesk(t *testing.T) {
-	var pg storetest.Backend
-	for _, b := range storetest.Backends(t) {
-		if b.DSN != "" {
-			pg = b
-		}
-	}
-	if pg.DSN == "" {
-		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
-	}
+	pg := storetest.Postgres(t)
 	proxy := storetest.StartProxy(t, pg.DSN)
 	pg.DSN = proxy.DSN
 	w := newWorld(t, pg)

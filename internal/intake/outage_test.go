@@ -20,15 +20,7 @@ import (
 // listener closed and every connection through it dropped, as when the
 // server stops.
 func TestDatabaseOutageAnswers503InTheSourcesLanguage(t *testing.T) {
-	var pg storetest.Backend
-	for _, b := range storetest.Backends(t) {
-		if b.DSN != "" {
-			pg = b
-		}
-	}
-	if pg.DSN == "" {
-		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
-	}
+	pg := storetest.Postgres(t)
 	direct, err := store.Open(context.Background(), pg.DataDir, pg.DSN)
 	if err != nil {
 		t.Fatal(err)
@@ -87,15 +79,7 @@ func TestDatabaseOutageAnswers503InTheSourcesLanguage(t *testing.T) {
 // than the commit's patience: the source is told it is unavailable, gets no
 // receipt, and reports are taken again once it answers.
 func TestStalledDatabaseAnswers503AfterTheCommitsPatience(t *testing.T) {
-	var pg storetest.Backend
-	for _, b := range storetest.Backends(t) {
-		if b.DSN != "" {
-			pg = b
-		}
-	}
-	if pg.DSN == "" {
-		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
-	}
+	pg := storetest.Postgres(t)
 	proxy := storetest.StartProxy(t, pg.DSN)
 	pg.DSN = proxy.DSN
 	s := newSite(t, pg, siteOptions{commitPatience: time.Second})
@@ -121,15 +105,7 @@ func TestStalledDatabaseAnswers503AfterTheCommitsPatience(t *testing.T) {
 // patience either: the status page of a receipt logged in before, and a
 // receipt's login, are answered 503, never left hanging.
 func TestStalledDatabaseAnswers503ToTheStatusPage(t *testing.T) {
-	var pg storetest.Backend
-	for _, b := range storetest.Backends(t) {
-		if b.DSN != "" {
-			pg = b
-		}
-	}
-	if pg.DSN == "" {
-		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
-	}
+	pg := storetest.Postgres(t)
 	proxy := storetest.StartProxy(t, pg.DSN)
 	pg.DSN = proxy.DSN
 	s := newSite(t, pg, siteOptions{})

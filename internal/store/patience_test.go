@@ -10,22 +10,11 @@ import (
 	"tipline/internal/store/storetest"
 )
 
-func postgresBackend(t *testing.T) storetest.Backend {
-	t.Helper()
-	for _, b := range storetest.Backends(t) {
-		if b.DSN != "" {
-			return b
-		}
-	}
-	t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
-	return storetest.Backend{}
-}
-
 // A call on a database that keeps the connection and never answers fails as
 // the outage it is once the store's patience is spent — a read and a write
 // alike — and works again once the database answers.
 func TestStalledDatabaseCallsGiveUpAfterThePatience(t *testing.T) {
-	b := postgresBackend(t)
+	b := storetest.Postgres(t)
 	proxy := storetest.StartProxy(t, b.DSN)
 	s, err := store.Open(context.Background(), b.DataDir, proxy.DSN)
 	if err != nil {
@@ -62,7 +51,7 @@ func TestStalledDatabaseCallsGiveUpAfterThePatience(t *testing.T) {
 // snapshot (a backup's) outlives it and a migration runs, while a call that
 // did not opt out is cut.
 func TestWithoutDeadlineIsNotCutByThePatience(t *testing.T) {
-	b := postgresBackend(t)
+	b := storetest.Postgres(t)
 	ctx := context.Background()
 	s, err := store.Open(ctx, b.DataDir, b.DSN)
 	if err != nil {

@@ -99,15 +99,7 @@ func TestConnectingToAnAbsentDatabaseEndsWithinSeconds(t *testing.T) {
 // staged blobs deleted once the database answers again — at the next sweep,
 // not twelve hours later with abandoned uploads.
 func TestStagedBlobsOfAFailedUploadGoAtTheNextSweep(t *testing.T) {
-	var pg storetest.Backend
-	for _, b := range storetest.Backends(t) {
-		if b.DSN != "" {
-			pg = b
-		}
-	}
-	if pg.DSN == "" {
-		t.Skip("needs PostgreSQL (TIPLINE_TEST_POSTGRES)")
-	}
+	pg := storetest.Postgres(t)
 	ctx := context.Background()
 	direct, err := store.Open(ctx, pg.DataDir, pg.DSN)
 	if err != nil {

@@ -40,6 +40,19 @@ func Backends(t testing.TB) []Backend {
 	return append(out, Backend{Name: "postgres", DataDir: t.TempDir(), DSN: freshSchema(t, base)})
 }
 
+// Postgres is the PostgreSQL backend alone, for tests of what only a
+// database server does (a connection cut or stalled, a server stopped). It
+// skips the test where there is none — and fails it under CI=true, as
+// testenv.Postgres does.
+func Postgres(t testing.TB) Backend {
+	t.Helper()
+	base := testenv.Postgres(t)
+	if base == "" {
+		t.Skip("needs PostgreSQL: run it through scripts/test, which starts one and sets TIPLINE_TEST_POSTGRES")
+	}
+	return Backend{Name: "postgres", DataDir: t.TempDir(), DSN: freshSchema(t, base)}
+}
+
 // ForEach runs fn as a subtest on each backend with an open, migrated store.
 func ForEach(t *testing.T, fn func(t *testing.T, s *store.Store, b Backend)) {
 	for _, b := range Backends(t) {
