@@ -14,6 +14,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"tipline/internal/blind"
@@ -84,6 +85,8 @@ type Server struct {
 	bodies    *web.Bodies
 	confirm   *confirmPages
 	outage    store.OutageLog
+	// noRoomLogged is when a refusal for want of disk room was last logged.
+	noRoomLogged atomic.Int64
 }
 
 // New prepares the source site. Call Run to start its background work.
@@ -213,12 +216,27 @@ func (s *Server) fail(w http.ResponseWriter, lang string, err error) {
 	if errors.Is(err, store.ErrUnavailable) {
 		s.outage.Note(s.log, err)
 	}
+	if tip.ErrorCode(err) == tip.CodeNoRoom {
+		s.noteNoRoom(err)
+	}
 	l := s.catalogs.For(lang)
 	s.pages.Render(w, tip.HTTPStatus(err), "message", struct {
 		page
 		Title, Text, Back string
 		Good              bool
 	}{s.page(lang), l.T("error_title"), s.explain(l, err), "/", false})
+}
+
+// noteNoRoom logs, at WARN and at most once a minute, that sources are
+// turned away for want of disk room: the operator must free some, and one
+// who watches no metrics learns it only here.
+func (s *Server) noteNoRoom(err error) {
+	now := time.Now().UnixNano()
+	last := s.noRoomLogged.Load()
+	if now-last < int64(time.Minute) || !s.noRoomLogged.CompareAndSwap(last, now) {
+		return
+	}
+	s.log.Warn("reports are refused: the data folder's disk is full or under its reserve; free some room there (or lower serve --min-free)", "err", err)
 }
 
 // explain says what went wrong, and what to do, in the source's language.

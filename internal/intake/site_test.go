@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"tipline/internal/disk"
 	"tipline/internal/install"
 	"tipline/internal/intake"
 	"tipline/internal/seal"
@@ -45,6 +46,7 @@ type siteOptions struct {
 	quota          int64
 	bodies         web.BodyLimits
 	commitPatience time.Duration
+	minFree        uint64 // serve --min-free; 0: off
 }
 
 // newSite initialises an installation (with a generated recovery identity)
@@ -77,7 +79,7 @@ func newSite(t *testing.T, b storetest.Backend, opt siteOptions) *site {
 		Store: st, Keys: keys, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		MaxBytes: opt.maxBytes, Onion: opt.onion, SubmissionsPerMinute: opt.perMinute, StorageQuotaBytes: opt.quota, Bodies: opt.bodies,
 		FailedReceiptInterval: max(opt.guessInterval, time.Millisecond), FailedReceiptDelay: time.Millisecond,
-		CommitPatience: opt.commitPatience,
+		CommitPatience: opt.commitPatience, Room: disk.NewRoom(b.DataDir, opt.minFree),
 	})
 	if err != nil {
 		t.Fatal(err)
