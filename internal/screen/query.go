@@ -37,7 +37,17 @@ func NameCandidates(text string, skip [][2]int) []string {
 	if len(skip) > 0 {
 		b := []byte(text)
 		for _, s := range skip {
-			for i := s[0]; i < s[1] && i < len(b); i++ {
+			// Whole characters only: a span that starts or ends inside one
+			// would leave the rest of its bytes behind, and a candidate
+			// that is not valid text.
+			start, end := max(s[0], 0), min(s[1], len(b))
+			for start > 0 && start < len(b) && !utf8.RuneStart(b[start]) {
+				start--
+			}
+			for end > 0 && end < len(b) && !utf8.RuneStart(b[end]) {
+				end++
+			}
+			for i := start; i < end; i++ {
 				b[i] = '\n'
 			}
 		}
