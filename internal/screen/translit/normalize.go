@@ -77,9 +77,10 @@ func foldLetters(s string) string {
 		} else {
 			b.WriteRune(r)
 		}
-		// Joiners vanish in tokenize, so a mark after "a'" will follow
-		// the "a" on a second pass: judge it by the letter now.
-		if !unicode.Is(unicode.Mn, r) && !isJoiner(r) {
+		// Joiners vanish in tokenize, and so do the dots and slashes it
+		// keeps inside short words ("m.t."), so a mark after "a'" or "a."
+		// will follow the "a" on a second pass: judge it by the letter now.
+		if !unicode.Is(unicode.Mn, r) && !isJoiner(r) && r != '.' && r != '/' {
 			prev = r
 		}
 	}
