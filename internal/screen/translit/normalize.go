@@ -135,6 +135,9 @@ func tokenize(s string) []string {
 			}
 			return r
 		}, t)
+		// With the joiners and dots gone, marks they parted meet: put them
+		// in canonical order now, as a second pass would.
+		t = norm.NFC.String(t)
 		if t != "" {
 			out = append(out, t)
 		}
