@@ -209,8 +209,12 @@ func splitHyphenLegalForm(w string, hyphens []int) []string {
 var vesselPrefixes = map[string]bool{"mv": true, "mt": true, "ss": true, "ms": true, "mts": true, "mk": true, "тх": true, "мт": true}
 
 func splitVesselPrefix(tokens []string) ([]string, string) {
-	if len(tokens) > 1 && vesselPrefixes[tokens[0]] {
-		return tokens[1:], tokens[0]
+	// Every leading prefix ("ss ss 0"): one left would be taken by a
+	// second pass.
+	var prefixes []string
+	for len(tokens) > 1 && vesselPrefixes[tokens[0]] {
+		prefixes = append(prefixes, tokens[0])
+		tokens = tokens[1:]
 	}
-	return tokens, ""
+	return tokens, strings.Join(prefixes, " ")
 }
