@@ -41,10 +41,10 @@ func Analyze(s string) Analysis {
 	s = FoldHan(foldLetters(s))
 	tokens, prefix := splitVesselPrefix(tokenize(s))
 	kept, removed := dropLegalForms(tokens)
-	if prefix == "" {
-		// A legal form dropped from the front can uncover a prefix ("SA
-		// SS Ivan"): a second pass would take it, so this one does.
-		kept, prefix = splitVesselPrefix(kept)
+	// A legal form dropped from the front can uncover a prefix ("SA SS
+	// Ivan", "SS SA SS Ivan"): a second pass would take it, so this one does.
+	if rest, more := splitVesselPrefix(kept); more != "" {
+		kept, prefix = rest, strings.TrimSpace(prefix+" "+more)
 	}
 	if prefix != "" {
 		removed = append([]string{prefix}, removed...)
