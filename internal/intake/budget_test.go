@@ -24,7 +24,7 @@ func TestSubmissionBudgets(t *testing.T) {
 		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(page, "wait a minute") {
 			t.Fatalf("a third submission in a minute: want 503 asking to wait, got %d", resp.StatusCode)
 		}
-		if n := tipCount(t, s.store); n != 2 {
+		if n := storetest.TipCount(t, s.store); n != 2 {
 			t.Fatalf("%d tips stored", n)
 		}
 	})

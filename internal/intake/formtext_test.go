@@ -44,7 +44,7 @@ func TestFormTextIsBounded(t *testing.T) {
 			t.Errorf("%s: want 413 saying the text is too long, got %d", name, resp.StatusCode)
 		}
 	}
-	if n := tipCount(t, s.store); n != 1 {
+	if n := storetest.TipCount(t, s.store); n != 1 {
 		t.Fatalf("%d tips stored", n)
 	}
 }

@@ -119,7 +119,7 @@ func TestValidationKeepsAnswersAndFlagsIMOCheckDigit(t *testing.T) {
 	if receiptOf(page) != "" {
 		t.Fatal("an invalid report got a receipt")
 	}
-	if n := tipCount(t, s.store); n != 0 {
+	if n := storetest.TipCount(t, s.store); n != 0 {
 		t.Fatalf("%d tips stored from an invalid report", n)
 	}
 }

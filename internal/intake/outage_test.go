@@ -38,7 +38,7 @@ func TestDatabaseOutageAnswers503InTheSourcesLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tips := tipCount(t, direct)
+	tips := storetest.TipCount(t, direct)
 	for _, lang := range web.Languages {
 		want := html.EscapeString(catalogs.For(lang.Code).T("error_unavailable"))
 		start := time.Now()
@@ -57,7 +57,7 @@ func TestDatabaseOutageAnswers503InTheSourcesLanguage(t *testing.T) {
 			t.Fatalf("%s: a receipt while the database is cut off: %d, want 503\n%s", lang.Code, resp.StatusCode, page)
 		}
 	}
-	if n := tipCount(t, direct); n != tips {
+	if n := storetest.TipCount(t, direct); n != tips {
 		t.Fatalf("%d tips stored during the outage", n-tips)
 	}
 	if strings.Contains(s.logs.String(), "level=ERROR") {

@@ -127,7 +127,7 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("cross-site POST answered %d", resp.StatusCode)
 	}
-	if n := tipCount(t, s.store); n != 0 {
+	if n := storetest.TipCount(t, s.store); n != 0 {
 		t.Fatal("a cross-site POST stored a tip")
 	}
 }
@@ -279,7 +279,7 @@ func TestConcurrentSubmissionsAllSucceed(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			if n := tipCount(t, s.store); n != clients*each {
+			if n := storetest.TipCount(t, s.store); n != clients*each {
 				t.Fatalf("%d tips stored, want %d", n, clients*each)
 			}
 		})

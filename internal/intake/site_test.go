@@ -297,17 +297,3 @@ func filesUnder(t *testing.T, dir string) []string {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
-// tipCount counts the stored tips, of every status.
-func tipCount(t *testing.T, s *store.Store) int {
-	t.Helper()
-	byStatus, err := s.TipsByStatus(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, c := range byStatus {
-		n += c
-	}
-	return n
-}

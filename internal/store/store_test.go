@@ -112,7 +112,7 @@ func TestCommitIsAllOrNothing(t *testing.T) {
 		if err := s.CommitTips(ctx, []*store.NewTip{good, bad}); err == nil {
 			t.Fatal("a tip whose file is missing must not commit")
 		}
-		if n := tipCount(t, s); n != 0 {
+		if n := storetest.TipCount(t, s); n != 0 {
 			t.Fatalf("%d tips visible after a failed commit", n)
 		}
 		if _, err := s.TipByReceipt(ctx, good.ReceiptLookup); tip.ErrorCode(err) != tip.CodeNotFound {
@@ -221,18 +221,4 @@ func TestLargeTipContentSpansChunks(t *testing.T) {
 			t.Fatalf("content of %d bytes came back as %d bytes, %v", len(n.Content), len(got), err)
 		}
 	})
-}
-
-// tipCount counts the stored tips, of every status.
-func tipCount(t *testing.T, s *store.Store) int {
-	t.Helper()
-	byStatus, err := s.TipsByStatus(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, c := range byStatus {
-		n += c
-	}
-	return n
 }

@@ -53,6 +53,20 @@ func Postgres(t testing.TB) Backend {
 	return Backend{Name: "postgres", DataDir: t.TempDir(), DSN: freshSchema(t, base)}
 }
 
+// TipCount counts the stored tips, of every status.
+func TipCount(t testing.TB, s *store.Store) int {
+	t.Helper()
+	byStatus, err := s.TipsByStatus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range byStatus {
+		n += c
+	}
+	return n
+}
+
 // ForEach runs fn as a subtest on each backend with an open, migrated store.
 func ForEach(t *testing.T, fn func(t *testing.T, s *store.Store, b Backend)) {
 	for _, b := range Backends(t) {
