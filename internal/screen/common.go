@@ -102,7 +102,21 @@ var placeNames = setOf(
 // ("Closed Joint-Stock Company", "Open Joint Stock Company"): a name that
 // has them and another that does not still name the same company.
 var legalRemnants = setOf("closed", "open", "public", "private", "joint", "stock", "jointstock",
-	"liability", "limited", "state", "owned", "unitary", "federal")
+	"liability", "limited", "state", "owned", "unitary", "federal",
+	"obshchestvo", "obshestvo", "ogranichennoi", "ogranichennoy", "ogranichennoj", "otvetstvennostyu",
+	"otvetstvennostiu", "aktsionernoe", "aktsionernoye", "otkrytoe", "zakrytoe", "publichnoe")
+
+// transliteratedLegalWords are the words of Russian legal forms as OFAC
+// transliterates them ("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU
+// AMBRELLA INDASTRIAL", "AKTSIONERNOE OBSHCHESTVO RUST 95"), which
+// translit removes only in Cyrillic. As rare words they weighed more than
+// the name itself, and a report that writes the name without them
+// ("UMBRELLA INDUSTRIAL", 0.834) fell under the threshold; word scoring
+// weighs them as it weighs a title. Matching leaves the normal form alone:
+// it is what the lists' names are told apart by.
+var transliteratedLegalWords = setOf("obshchestvo", "obshestvo", "ogranichennoi", "ogranichennoy",
+	"ogranichennoj", "otvetstvennostyu", "otvetstvennostiu", "aktsionernoe", "aktsionernoye",
+	"otkrytoe", "zakrytoe", "publichnoe")
 
 func setOf(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))

@@ -341,12 +341,13 @@ const unpairedCap = 0.8
 // (the possible tier starts here), never a hit.
 const weakEvidenceCap = DefaultPossible
 
-// withoutNumbers compiles a name's words other than its numbers, or
-// returns nil when nothing else is left.
+// withoutNumbers compiles a name's words other than its numbers and the
+// signs written before them ("Office No. 39", numberSign), or returns nil
+// when nothing else is left.
 func withoutNumbers(tokens []string) *translit.Name {
 	var ws []string
-	for _, t := range tokens {
-		if !isDigits(t) {
+	for i, t := range tokens {
+		if !isDigits(t) && !numberSign(tokens, i) {
 			ws = append(ws, t)
 		}
 	}

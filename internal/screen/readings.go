@@ -36,7 +36,41 @@ func (ix *Index) otherReadings(tokens []string, skip skipFunc) []string {
 	if changed {
 		out = append(out, strings.Join(split, " "))
 	}
+	if r, ok := ix.unglueDottedLegalForm(tokens, skip); ok {
+		out = append(out, r)
+	}
 	return out
+}
+
+// dottedLegalForms are legal forms written as letters with dots ("S.A.",
+// "N.V.", "S.R.L."). Glued to the name before them ("UNIDASS.A.",
+// "BIESTRA-S.A."), their first letter stays on the name's last word and
+// the rest becomes words of one letter: "unidass a", which is neither
+// "UNIDAS" nor its legal form.
+var dottedLegalForms = setOf("sa", "ag", "bv", "nv", "spa", "srl", "sarl", "sas")
+
+// unglueDottedLegalForm returns tokens read with such a form taken off: a
+// word on no list whose last letter, with the one-letter words after it,
+// spells a dotted legal form, and whose rest is a listed word.
+func (ix *Index) unglueDottedLegalForm(tokens []string, skip skipFunc) (string, bool) {
+	for i := 0; i+1 < len(tokens); i++ {
+		t := tokens[i]
+		if len(t) < 4 || ix.listed(t, skip) {
+			continue
+		}
+		form := t[len(t)-1:]
+		j := i + 1
+		for j < len(tokens) && len(tokens[j]) == 1 && len(form) < 4 {
+			form += tokens[j]
+			j++
+		}
+		if j == i+1 || !dottedLegalForms[form] || !ix.listed(t[:len(t)-1], skip) {
+			continue
+		}
+		out := append(append(append([]string{}, tokens[:i]...), t[:len(t)-1]), tokens[j:]...)
+		return strings.Join(out, " "), true
+	}
+	return "", false
 }
 
 // gluedLegalForms are legal forms that a name may carry glued to its

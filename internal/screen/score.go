@@ -93,13 +93,17 @@ func (ix *Index) tokenForms(c *translit.Name) []tokenForm {
 	var out []tokenForm
 	for _, text := range c.LatinForms() {
 		var f tokenForm
-		for _, w := range strings.Fields(text) {
+		fields := strings.Fields(text)
+		for i, w := range fields {
 			if isDigits(w) {
 				f.nums = append(f.nums, w)
 				continue
 			}
+			if numberSign(fields, i) {
+				continue
+			}
 			tw := tokenWord{text: w, latin: translit.LatinKey(w), idf: ix.wordIDF(w), common: commonWord(w)}
-			if titles[w] {
+			if titles[w] || transliteratedLegalWords[w] {
 				tw.idf = titleWeight
 			}
 			if translit.IsKoreanRomanization(w) {
@@ -142,6 +146,18 @@ const titleWeight = 1.0
 // none (a misspelling, a name on no list) weighs as much as the rarest.
 func (ix *Index) wordIDF(w string) float64 {
 	return ix.idf(len(ix.tokens[w]))
+}
+
+// numberSigns are the words written before a number in a name ("Office
+// No. 39", "CONSTELLO NO. 1"): the number names the thing, the sign does
+// not, and a report writes it or leaves it out ("Office 39", which scored
+// 0.750 against "Office No. 39" with the sign counted as a word).
+var numberSigns = setOf("no", "nr", "num")
+
+// numberSign reports whether word i is a number sign followed by a number.
+// A name's first word is never one: "No" is also a Korean surname.
+func numberSign(words []string, i int) bool {
+	return i > 0 && i+1 < len(words) && numberSigns[words[i]] && isDigits(words[i+1])
 }
 
 func isDigits(s string) bool {
