@@ -32,7 +32,9 @@ type formView struct {
 	MaxUpload       string
 }
 
-type listField struct{ Name, Value string }
+// listField is a list a source types one item a line; Hint is the message
+// key of what the form says under its label.
+type listField struct{ Name, Value, Hint string }
 
 // submitForm shows an empty form, for the default offer or ?offer=ID.
 func (s *Server) submitForm(w http.ResponseWriter, r *http.Request, lang string) {
@@ -69,8 +71,8 @@ func (s *Server) renderForm(w http.ResponseWriter, status int, lang string, offe
 		page: s.page(lang), Categories: offer.Categories, HowKnown: []tip.HowKnown{tip.KnownSaw, tip.KnownDocuments, tip.KnownHeard},
 		Report: *rep, VesselRows: rows, MoreVesselsFrom: vesselRows, MoreVesselsOpen: len(rep.Vessels) > vesselRows, Errors: fe, FilesLost: filesLost, MaxUpload: humanBytes(s.cfg.MaxBytes),
 		ListFields: []listField{
-			{"companies", lines(rep.Companies)}, {"people", lines(rep.People)},
-			{"wallets", lines(rep.Wallets)}, {"bank_accounts", lines(rep.BankAccounts)},
+			{"companies", lines(rep.Companies), "f_companies_hint"}, {"people", lines(rep.People), "f_people_hint"},
+			{"wallets", lines(rep.Wallets), "f_one_per_line"}, {"bank_accounts", lines(rep.BankAccounts), "f_one_per_line"},
 		},
 	}
 	if !offer.IsDefault {

@@ -37,29 +37,12 @@ func (ix *Index) ScreenVessel(v ReportedVessel, opt Options) Result {
 	if imo == "" && flag == "" {
 		return res
 	}
-	var hits []Hit
-	for _, h := range res.Hits {
-		e := ix.entryOf(h)
-		if e == nil {
-			hits = append(hits, h)
-			continue
-		}
+	return ix.weigh(res, opt, func(e *Entry) (bool, string) {
 		if listed := entryIMOs(e); imo != "" && len(listed) > 0 && !containsString(listed, imo) {
-			h.Why += fmt.Sprintf("; but the report gives IMO %s, and the list gives this ship IMO %s: another ship by this name", imo, strings.Join(listed, ", "))
-			if opt.Possible > 0 {
-				res.Possible = append(res.Possible, h)
-			}
-			continue
+			return true, fmt.Sprintf("; but the report gives IMO %s, and the list gives this ship IMO %s: another ship by this name", imo, strings.Join(listed, ", "))
 		}
-		h.Why += flagNote(e, flag)
-		hits = append(hits, h)
-	}
-	res.Hits = hits
-	if res.Hits == nil {
-		res.Hits = []Hit{}
-	}
-	res.Possible = bestFirst(res.Possible, opt.Limit)
-	return res
+		return false, flagNote(e, flag)
+	})
 }
 
 // entryOf returns the entry a hit names, or nil.
@@ -87,8 +70,9 @@ func flagNote(e *Entry, flag string) string {
 	if flag == "" || e.Vessel == nil || len(e.Vessel.Flags) == 0 {
 		return ""
 	}
+	code := CountryCode(flag)
 	for _, f := range e.Vessel.Flags {
-		if strings.EqualFold(strings.TrimSpace(f), flag) {
+		if strings.EqualFold(strings.TrimSpace(f), flag) || (code != "" && CountryCode(f) == code) {
 			return fmt.Sprintf("; the report's flag %s is one the list gives it", flag)
 		}
 	}

@@ -188,6 +188,14 @@ func (s *Service) Screen(r *tip.Report) Outcome {
 			results = append(results, st.index.ScreenVessel(screen.ReportedVessel{Name: v.Name, IMO: v.IMO, Flag: v.Flag}, opt))
 		}
 	}
+	// A person's or company's nationality, birth year or country, given in
+	// brackets after the name, corroborates or contradicts a listed one.
+	for _, line := range r.People {
+		results = append(results, st.index.ScreenPerson(personOf(line), opt))
+	}
+	for _, line := range r.Companies {
+		results = append(results, st.index.ScreenCompany(companyOf(line), opt))
+	}
 	hits, possible := map[string]screen.Hit{}, map[string]screen.Hit{}
 	warned := map[string]bool{}
 	for _, res := range results {
@@ -254,8 +262,9 @@ func (s *Service) Rescreen(ctx context.Context, r *tip.Report, old Outcome, rece
 	return out
 }
 
-// queries are the texts of a report to screen, one per field value; ships'
-// names and IMO numbers are screened apart (Service.Screen).
+// queries are the texts of a report to screen, one per field value; ships,
+// people and companies are screened apart with what the report says of them
+// (Service.Screen).
 func queries(r *tip.Report) []string {
 	var q []string
 	add := func(s string) {
@@ -270,10 +279,8 @@ func queries(r *tip.Report) []string {
 			add("MMSI " + v.MMSI)
 		}
 	}
-	for _, list := range [][]string{r.Companies, r.People, r.Wallets} {
-		for _, s := range list {
-			add(s)
-		}
+	for _, s := range r.Wallets {
+		add(s)
 	}
 	return q
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,4 +134,58 @@ func hasEntry(hits []screen.Hit, id string) bool {
 		}
 	}
 	return false
+}
+
+// What a report says of a person or company besides the name — given in
+// brackets after it — corroborates a listed one or makes it another by that
+// name: a possible match, never a hit, with the reason.
+func TestScreenWeighsWhatAReportSaysBesidesTheName(t *testing.T) {
+	const consolidated = "../../../shared/data/lists/un/consolidated-2026-02-27.xml"
+	testenv.NeedFile(t, consolidated)
+	storetest.ForEach(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		bi, _ := blind.New(bytes.Repeat([]byte{1}, 32))
+		svc := screening.New(s, bi, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		l, err := listfmt.ParseFile(consolidated)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportList(ctx, l, string(listfmt.FormatUN), time.Now(), false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Load(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// KIM JONG SIK, KPi.066: born between 1967 and 1969, of the DPRK.
+		for _, c := range []struct {
+			line, why string
+			hit       bool
+		}{
+			{"Kim Jong Sik", "", true},
+			{"Kim Jong Sik (North Korea, 1968)", "born 1968 as the report says", true},
+			{"Kim Jong Sik (북한)", "nationality 북한 as the report says", true},
+			{"Kim Jong Sik (China, 1968)", "the report gives nationality China", true},
+			{"Kim Jong Sik (1990)", "the report gives born 1990, and the list gives 1967/1969: another person by this name", false},
+			{"Kim Jong Sik (South Korea)", "the report gives nationality South Korea", false},
+		} {
+			out := svc.Screen(&tip.Report{People: []string{c.line}})
+			h := hitByID(out.Hits, "KPi.066")
+			p := hitByID(out.Possible, "KPi.066")
+			switch {
+			case c.hit && (h == nil || p != nil), !c.hit && (h != nil || p == nil):
+				t.Errorf("%q: want hit %v; hits %+v, possible %+v", c.line, c.hit, out.Hits, out.Possible)
+			case h != nil && !strings.Contains(h.Why, c.why), p != nil && !strings.Contains(p.Why, c.why):
+				t.Errorf("%q: explanation lacks %q: %+v %+v", c.line, c.why, h, p)
+			}
+		}
+	})
+}
+
+func hitByID(hits []screen.Hit, id string) *screen.Hit {
+	for i := range hits {
+		if hits[i].ID == id {
+			return &hits[i]
+		}
+	}
+	return nil
 }
