@@ -44,6 +44,10 @@ type evalQuery struct {
 	query string
 	hits  []screen.Hit
 	right func(h screen.Hit) bool
+	// entry is the listing the query was made from, if one was; born the
+	// birth date the query's source gives (yente), if any.
+	entry *screen.Entry
+	born  string
 }
 
 // TestEvaluation measures recall@10 and the false-positive rate at the
@@ -191,6 +195,7 @@ func TestEvaluation(t *testing.T) {
 			}
 		}
 	}
+	corroborationFigures(t, ix, pos, tip, th)
 	if r < goalRecall || fp > goalFP {
 		t.Errorf("test half at %.3f: recall@10 %.4f, false positives %.4f; the goals are recall@10 >= %.2f and false positives <= %.2f",
 			th, r, fp, goalRecall, goalFP)
@@ -252,7 +257,7 @@ func heldOutAliases(ix *screen.Index, lists []*screen.List) []evalQuery {
 				}
 				set := aliasClass(e, ni)
 				hits := ix.NameHitsHoldingOut(e.Names[ni].Text, e.Key(), ni)
-				out = append(out, evalQuery{set: set, query: e.Names[ni].Text, hits: top10(hits), right: isEntry(e.Key(), nil)})
+				out = append(out, evalQuery{set: set, query: e.Names[ni].Text, hits: top10(hits), right: isEntry(e.Key(), nil), entry: e})
 			}
 		}
 	}
@@ -399,7 +404,7 @@ func spellingVariants(ix *screen.Index, lists []*screen.List) []evalQuery {
 					return
 				}
 				r := ix.Screen(q, screen.Options{Threshold: 1e-9, Limit: 10})
-				out = append(out, evalQuery{set: "variant: " + kind, query: q, hits: r.Hits, right: isEntry(e.Key(), nil)})
+				out = append(out, evalQuery{set: "variant: " + kind, query: q, hits: r.Hits, right: isEntry(e.Key(), nil), entry: e})
 			}
 			variant("letter dropped", func(ws []string) string {
 				w := ws[long]
@@ -472,7 +477,7 @@ func yentePositives(t *testing.T, ix *screen.Index, lists []*screen.List) []eval
 			out = append(out, evalQuery{set: "yente " + strings.TrimSuffix(f, ".csv"), query: row[0], hits: r.Hits,
 				right: func(h screen.Hit) bool {
 					return slices.ContainsFunc(keys, func(k string) bool { return isEntry(k, nil)(h) })
-				}})
+				}, born: row[5]})
 		}
 		t.Logf("%s: %d rows, %d left out (date of birth on no UN person in this version)", f, len(rows), left)
 	}

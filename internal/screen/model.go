@@ -156,9 +156,12 @@ type Entry struct {
 	// "1964"; "1960/1965" for a range and a trailing "~" for approximate;
 	// anything else as written.
 	BirthDates []string
-	ListedOn   string  // ISO date when the list gives one
-	Vessel     *Vessel `json:",omitempty"` // nil unless Kind is KindVessel
-	Remarks    string  // free text as written, white space folded
+	// Countries are the countries of the entry's addresses, as written:
+	// where an organisation sits, where a person lives or was seen.
+	Countries []string `json:",omitempty"`
+	ListedOn  string   // ISO date when the list gives one
+	Vessel    *Vessel  `json:",omitempty"` // nil unless Kind is KindVessel
+	Remarks   string   // free text as written, white space folded
 }
 
 // PrimaryName returns the name the entry is listed under.

@@ -95,24 +95,11 @@ func rebuildTiplineNegatives(t *testing.T, listed map[string]string) {
 		}
 		cand = append(cand, negativeName{r[0], r[1], r[2], r[3], g})
 	}
-	f, err := os.Open(tiplineDir + "organisations.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	class, script, group := "", "", 100000
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case strings.HasPrefix(line, "## "):
-			c, s, _ := strings.Cut(strings.TrimPrefix(line, "## "), " | ")
-			class, script = strings.TrimSpace(c), strings.TrimSpace(s)
-		case line == "" || strings.HasPrefix(line, "#"):
-		default:
-			group++
-			cand = append(cand, negativeName{line, class, script, "general knowledge", group})
-		}
+	group := 100000
+	for _, o := range readTiplineOrganisations(t) {
+		group++
+		o.group = group
+		cand = append(cand, o)
 	}
 	bad := map[int]string{}
 	for _, c := range cand {
@@ -155,6 +142,35 @@ func rebuildTiplineNegatives(t *testing.T, listed map[string]string) {
 	t.Logf("%d candidate names in %d groups; %d groups left out as listed", len(cand), group, len(bad))
 }
 
+// readTiplineOrganisations reads organisations.txt in order: a "## class |
+// script" heading starts a section; other "#" lines and blank lines are
+// skipped.
+func readTiplineOrganisations(t *testing.T) []negativeName {
+	f, err := os.Open(tiplineDir + "organisations.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []negativeName
+	class, script := "", ""
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case strings.HasPrefix(line, "## "):
+			c, s, _ := strings.Cut(strings.TrimPrefix(line, "## "), " | ")
+			class, script = strings.TrimSpace(c), strings.TrimSpace(s)
+		case line == "" || strings.HasPrefix(line, "#"):
+		default:
+			out = append(out, negativeName{name: line, class: class, script: script, form: "general knowledge"})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func readCSV(t *testing.T, path string) [][]string {
 	f, err := os.Open(path)
 	if err != nil {
@@ -188,10 +204,17 @@ type tiplineResult struct {
 }
 
 func screenTiplineNegatives(t *testing.T, ix *screen.Index) tiplineResult {
-	var r tiplineResult
-	r.rows = readTiplineNegatives(t)
+	return screenTiplineNegativesBy(readTiplineNegatives(t), func(n negativeName) screen.Result {
+		return ix.Screen(n.name, screen.Options{Threshold: 1e-9, Limit: 1})
+	})
+}
+
+// screenTiplineNegativesBy screens each row with screenOne, which returns
+// the row's hits best first.
+func screenTiplineNegativesBy(rows []negativeName, screenOne func(negativeName) screen.Result) tiplineResult {
+	r := tiplineResult{rows: rows}
 	for _, n := range r.rows {
-		res := ix.Screen(n.name, screen.Options{Threshold: 1e-9, Limit: 1})
+		res := screenOne(n)
 		best, what := 0.0, ""
 		if len(res.Hits) > 0 {
 			best, what = res.Hits[0].Score, res.Hits[0].Matched

@@ -3,6 +3,7 @@ package screen
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -28,9 +29,14 @@ type ReportedCompany struct {
 // one). What agrees is said in the hit's explanation; the score is the
 // name's.
 func (ix *Index) ScreenPerson(p ReportedPerson, opt Options) Result {
+	return ix.WeighPerson(ix.Screen(p.Name, opt), p, opt)
+}
+
+// WeighPerson weighs the hits of a person's name, however they were found,
+// as ScreenPerson does.
+func (ix *Index) WeighPerson(res Result, p ReportedPerson, opt Options) Result {
 	born := BirthYear(p.Born)
 	country := CountryCode(p.Nationality)
-	res := ix.Screen(p.Name, opt)
 	if born == 0 && country == "" {
 		return res
 	}
@@ -52,10 +58,16 @@ func (ix *Index) ScreenPerson(p ReportedPerson, opt Options) Result {
 // ScreenCompany screens one company a report names, then weighs each listed
 // organisation the name matches against the country the report gives: one
 // the list registers elsewhere is another company by that name, and moves
-// to the possible tier, saying why.
+// to the possible tier, saying why. The lists' countries of an organisation
+// are those of its registration and of its addresses.
 func (ix *Index) ScreenCompany(c ReportedCompany, opt Options) Result {
+	return ix.WeighCompany(ix.Screen(c.Name, opt), c, opt)
+}
+
+// WeighCompany weighs the hits of a company's name, however they were
+// found, as ScreenCompany does.
+func (ix *Index) WeighCompany(res Result, c ReportedCompany, opt Options) Result {
 	country := CountryCode(c.Country)
-	res := ix.Screen(c.Name, opt)
 	if country == "" {
 		return res
 	}
@@ -63,7 +75,9 @@ func (ix *Index) ScreenCompany(c ReportedCompany, opt Options) Result {
 		if e.Kind != KindOrganization {
 			return false, ""
 		}
-		ev, note := countryEvidence(e.Nationalities, country, c.Country, "country")
+		// Where it is registered, or where it sits: a company the lists
+		// know in the report's country is not contradicted.
+		ev, note := countryEvidence(append(slices.Clip(e.Nationalities), e.Countries...), country, c.Country, "country")
 		if ev == contradicts {
 			note += ": another company by this name"
 		}

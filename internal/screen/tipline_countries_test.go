@@ -1,9 +1,6 @@
 package screen_test
 
 import (
-	"bufio"
-	"os"
-	"strings"
 	"testing"
 
 	"golang.org/x/text/language"
@@ -38,30 +35,11 @@ func TestTiplineCountriesCoverTheOrganisations(t *testing.T) {
 }
 
 // tiplineOrganisations is each name of organisations.txt with its class
-// ("company", "bank", "shipping line" or "ship"), read by the same rules as
-// the rebuild in negatives_test.go: a "## class | script" heading starts a
-// section, other "#" lines and blank lines are skipped.
+// ("company", "bank", "shipping line" or "ship").
 func tiplineOrganisations(t *testing.T) map[string]string {
-	f, err := os.Open(tiplineDir + "organisations.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out, class := map[string]string{}, ""
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case strings.HasPrefix(line, "## "):
-			c, _, _ := strings.Cut(strings.TrimPrefix(line, "## "), " | ")
-			class = strings.TrimSpace(c)
-		case line == "" || strings.HasPrefix(line, "#"):
-		default:
-			out[line] = class
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	out := map[string]string{}
+	for _, o := range readTiplineOrganisations(t) {
+		out[o.name] = o.class
 	}
 	return out
 }

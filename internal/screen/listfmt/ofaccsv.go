@@ -41,8 +41,8 @@ const (
 // nationality, date of birth) become fields of the entry; the Remarks text
 // is kept whole as well.
 //
-// The addresses in add.csv are not part of the model: the file is read to
-// check that it belongs to the same release (every ent_num known), and it
+// Of the addresses in add.csv the model keeps the country (Entry.Countries);
+// every ent_num must be known (the files are of one release), and the file
 // is part of the list's hash.
 //
 // sdn.csv, alt.csv and add.csv must end with OFAC's end-of-file marker (a
@@ -125,7 +125,11 @@ func ParseOFACCSV(sdn, alt, add, comments io.Reader) (*screen.List, error) {
 		f := newCSVFile(ofacAdd, add, 6, true)
 		files = append(files, f)
 		err := f.each(func(rec []string, _ string) error {
-			_, err := known(rec[0])
+			i, err := known(rec[0])
+			if err == nil {
+				// ent_num, add_num, address, city/state/postal code, country, add_remarks
+				list.Entries[i].Countries = addUnique(list.Entries[i].Countries, nullable(rec[4]))
+			}
 			return err
 		})
 		if err != nil {

@@ -32,6 +32,7 @@ type ofacXMLEntry struct {
 		LastName  string `xml:"lastName"`
 	} `xml:"akaList>aka"`
 	Nationalities []string `xml:"nationalityList>nationality>country"`
+	Countries     []string `xml:"addressList>address>country"`
 	Citizenships  []string `xml:"citizenshipList>citizenship>country"`
 	BirthDates    []string `xml:"dateOfBirthList>dateOfBirthItem>dateOfBirth"`
 	Vessel        *struct {
@@ -154,6 +155,9 @@ func ofacXMLToEntry(x *ofacXMLEntry) (screen.Entry, error) {
 	}
 	for _, d := range x.BirthDates {
 		e.BirthDates = addUnique(e.BirthDates, ofacDate(d))
+	}
+	for _, c := range x.Countries {
+		e.Countries = addUnique(e.Countries, c)
 	}
 	return e, nil
 }

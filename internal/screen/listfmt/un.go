@@ -27,6 +27,8 @@ type unRecord struct {
 	OriginalScript string    `xml:"NAME_ORIGINAL_SCRIPT"`
 	Comments       string    `xml:"COMMENTS1"`
 	Nationalities  []string  `xml:"NATIONALITY>VALUE"`
+	EntityPlaces   []string  `xml:"ENTITY_ADDRESS>COUNTRY"`
+	PersonPlaces   []string  `xml:"INDIVIDUAL_ADDRESS>COUNTRY"`
 	PersonAliases  []unAlias `xml:"INDIVIDUAL_ALIAS"`
 	EntityAliases  []unAlias `xml:"ENTITY_ALIAS"`
 	BirthDates     []unDate  `xml:"INDIVIDUAL_DATE_OF_BIRTH"`
@@ -160,6 +162,9 @@ func unEntry(rec *unRecord, individual bool) (screen.Entry, error) {
 	e.Programs = addUnique(nil, rec.ListType)
 	for _, n := range rec.Nationalities {
 		e.Nationalities = addUnique(e.Nationalities, n)
+	}
+	for _, c := range append(rec.EntityPlaces, rec.PersonPlaces...) {
+		e.Countries = addUnique(e.Countries, c)
 	}
 	for _, d := range rec.BirthDates {
 		e.BirthDates = addUnique(e.BirthDates, unBirthDate(d))
