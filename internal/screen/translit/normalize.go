@@ -63,6 +63,10 @@ var specialLatin = map[rune]string{
 
 // foldLetters applies NFKC, case folding and diacritic stripping.
 func foldLetters(s string) string {
+	// Bytes that are not UTF-8 become U+FFFD before anything else: NFKC
+	// leaves the character after such a byte unnormalised ("\xf2ʱ" kept
+	// "ʱ", which a second pass made "ɦ").
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	// ToLower after folding: x/text's Fold maps Cherokee small letters to
 	// capitals and back on a second pass, which would break idempotence.
 	s = strings.ToLower(folder.String(norm.NFKC.String(s)))
