@@ -114,10 +114,11 @@ func (ix *Index) weigh(res Result, opt Options, judge func(e *Entry) (another bo
 	return res
 }
 
+// evidence is what one detail of a report says of a listed entry.
 type evidence int
 
 const (
-	unknown evidence = iota
+	noEvidence evidence = iota
 	agrees
 	contradicts
 )
@@ -141,7 +142,7 @@ func BirthYear(s string) int {
 // by one, and lists give approximate years), and with a range that holds it.
 func birthEvidence(e *Entry, born int) (evidence, string) {
 	if born == 0 || len(e.BirthDates) == 0 {
-		return unknown, ""
+		return noEvidence, ""
 	}
 	read := false
 	for _, d := range e.BirthDates {
@@ -155,7 +156,7 @@ func birthEvidence(e *Entry, born int) (evidence, string) {
 		}
 	}
 	if !read {
-		return unknown, ""
+		return noEvidence, ""
 	}
 	return contradicts, fmt.Sprintf("; the report gives born %d, and the list gives %s", born, strings.Join(e.BirthDates, ", "))
 }
@@ -185,7 +186,7 @@ func birthRange(d string) (from, to int) {
 // comparison is of ("nationality", "country").
 func countryEvidence(listed []string, code, written, field string) (evidence, string) {
 	if code == "" {
-		return unknown, ""
+		return noEvidence, ""
 	}
 	var known []string
 	for _, n := range listed {
@@ -199,7 +200,7 @@ func countryEvidence(listed []string, code, written, field string) (evidence, st
 		known = append(known, n)
 	}
 	if len(known) == 0 {
-		return unknown, ""
+		return noEvidence, ""
 	}
 	return contradicts, fmt.Sprintf("; the report gives %s %s, and the list gives %s", field, written, strings.Join(known, ", "))
 }
