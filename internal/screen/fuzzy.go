@@ -152,6 +152,9 @@ func (ix *Index) matchCompiled(c translit.Name, threshold float64, skip skipFunc
 		if s < floor {
 			continue
 		}
+		if ix.entries[a.entry].e.Kind == KindVessel {
+			s *= 1 - foreignWordCost*ix.foreignShare(qw, cd.ai, skip) // foreign.go
+		}
 		if old, ok := best[a.entry]; !ok || s > old.score {
 			best[a.entry] = match{entry: a.entry, alias: cd.ai, score: s}
 		}

@@ -1,0 +1,27 @@
+package screen_test
+
+import (
+	"testing"
+
+	"tipline/internal/screen"
+)
+
+// TestNamesThatShareWordsWithAListedOne checks report names that share
+// words with a listed name and are another company, ship or person.
+func TestNamesThatShareWordsWithAListedOne(t *testing.T) {
+	_, ix := snapshots(t)
+	for _, tc := range []struct {
+		query, key string
+		want       bool
+	}{
+		// A word of the ship's own, on no list and in no name of the
+		// listed ship: another ship (0.866 before).
+		{"Vasily Golovnin", "ofac:48819", false}, // VASILY LANOVOY
+		{"Vasiliy Lanovoi", "ofac:48819", true},
+	} {
+		r := ix.Screen(tc.query, screen.Options{Limit: -1})
+		if got := hasHit(r.Hits, tc.key); got != tc.want {
+			t.Errorf("%q: hit on %s %v, want %v; hits %v", tc.query, tc.key, got, tc.want, r.Hits)
+		}
+	}
+}
