@@ -223,6 +223,9 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 	if multi && weak {
 		s = min(s, weakEvidenceCap)
 	}
+	if len(qw) > 0 && len(a.words) > 0 && !multi {
+		s = min(s, oneWordSpelling(qw, a.words, s))
+	}
 	// Korean and Chinese names of different syllable counts that agree
 	// on the syllables they share are a name and a longer one: "Jin Hye
 	// Min" is not the ship "JIN HYE" (0.880 by word scoring) — a

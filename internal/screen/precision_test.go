@@ -18,6 +18,11 @@ func TestNamesThatShareWordsWithAListedOne(t *testing.T) {
 		// listed ship: another ship (0.866 before).
 		{"Vasily Golovnin", "ofac:48819", false}, // VASILY LANOVOY
 		{"Vasiliy Lanovoi", "ofac:48819", true},
+		// One-word names that meet only through the Korean key, which
+		// folds k and g and drops an initial l (0.940 and 0.885 before).
+		{"Kia Corporation", "ofac:4690", false}, // GIA
+		{"E-Mart Inc", "ofac:19044", false},     // LERMA TRADING S.A.
+		{"Lerma Trading", "ofac:19044", true},
 	} {
 		r := ix.Screen(tc.query, screen.Options{Limit: -1})
 		if got := hasHit(r.Hits, tc.key); got != tc.want {
