@@ -81,3 +81,33 @@ func distinctive(w *tokenWord) bool {
 // foreignWordCost is the share of a foreign word's weight taken off the
 // score, beyond what word scoring already charges a missing word.
 const foreignWordCost = 0.2
+
+// numberForeign reports whether the query carries a number that no name of
+// vessel alias ai's entry carries, while alias ai carries none (numbersAgree
+// already holds two numbered names to the same numbers). A ship's number is
+// part of its name: "Lucky Star 8" is another ship than "LUCKY STAR"
+// (1.000 before), as "Chon Myong 2" is than "Chon Myong 1". The other way
+// round is left alone: a report may name "the Chon Myong" without its
+// number.
+func (ix *Index) numberForeign(qw []tokenForm, ai int32, skip skipFunc) bool {
+	a := &ix.aliases[ai]
+	if len(qw) == 0 || len(qw[0].nums) == 0 || len(a.words) == 0 || len(a.words[0].nums) > 0 {
+		return false
+	}
+	first := max(ai-int32(a.name), 0)
+	last := min(first+int32(len(ix.entries[a.entry].e.Names)), int32(len(ix.aliases)))
+	for _, n := range qw[0].nums {
+		for k := first; k < last; k++ {
+			b := &ix.aliases[k]
+			if b.entry != a.entry || skip != nil && skip(k) || len(b.words) == 0 {
+				continue
+			}
+			for _, m := range b.words[0].nums {
+				if m == n {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}

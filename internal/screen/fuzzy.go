@@ -154,6 +154,9 @@ func (ix *Index) matchCompiled(c translit.Name, threshold float64, skip skipFunc
 		}
 		if ix.entries[a.entry].e.Kind == KindVessel {
 			s *= 1 - foreignWordCost*ix.foreignShare(qw, cd.ai, skip) // foreign.go
+			if ix.numberForeign(qw, cd.ai, skip) {
+				s = min(s, weakEvidenceCap)
+			}
 		}
 		if old, ok := best[a.entry]; !ok || s > old.score {
 			best[a.entry] = match{entry: a.entry, alias: cd.ai, score: s}

@@ -23,6 +23,10 @@ func TestNamesThatShareWordsWithAListedOne(t *testing.T) {
 		{"Kia Corporation", "ofac:4690", false}, // GIA
 		{"E-Mart Inc", "ofac:19044", false},     // LERMA TRADING S.A.
 		{"Lerma Trading", "ofac:19044", true},
+		// A ship's number that no name of the listed ship carries: another
+		// ship (1.000 before).
+		{"Lucky Star 8", "ofac:27528", false}, // LUCKY STAR
+		{"Lucky Star", "ofac:27528", true},
 	} {
 		r := ix.Screen(tc.query, screen.Options{Limit: -1})
 		if got := hasHit(r.Hits, tc.key); got != tc.want {
