@@ -66,11 +66,12 @@ const (
 // surnameFloor is wordFloor for two words that both end as Russian,
 // Ukrainian or Polish surnames do (surnameEndings): different surnames share
 // the ending and so score 0.8 and more ("Makarov" and "Zakharov", "Shilov"
-// and "Shirokov"), while the spellings of one surname differ by a letter or
-// two and stay above 0.9.
+// and "Shirokov", "Dranitsyn" and "Ryntsyn"), while the spellings of one
+// surname differ by a letter or two and stay above 0.9. -yn and -yna are
+// -ын and -ына transliterated, as -in and -ina are -ин and -ина.
 const surnameFloor = 0.88
 
-var surnameEndings = []string{"ov", "ev", "in", "ova", "eva", "ina", "sky", "skiy", "skii", "enko"}
+var surnameEndings = []string{"ov", "ev", "in", "yn", "ova", "eva", "ina", "yna", "sky", "skiy", "skii", "enko"}
 
 // surnameEnding reports whether a word ends as such surnames do.
 func surnameEnding(w string) bool {
