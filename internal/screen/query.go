@@ -90,12 +90,20 @@ func NameCandidates(text string, skip [][2]int) []string {
 // and was the slowest kind of query.
 func isSentence(words []word) bool {
 	n := 0
-	for _, w := range words {
-		if stopWords[w.text] && !nameConnectors[w.text] {
+	for i, w := range words {
+		if stopWords[w.text] && !nameConnectors[w.text] && !initialBeside(words, i) {
 			n++
 		}
 	}
 	return n >= 2
+}
+
+// initialBeside reports whether word i is one letter next to another
+// one-letter word: initials written without their dots ("named after k a
+// valieva"), not the article "a" or the pronoun "i".
+func initialBeside(words []word, i int) bool {
+	oneLetter := func(j int) bool { return j >= 0 && j < len(words) && utf8.RuneCountInString(words[j].text) == 1 }
+	return oneLetter(i) && (oneLetter(i-1) || oneLetter(i+1))
 }
 
 // invertedName reports whether a one-line query is one person's name

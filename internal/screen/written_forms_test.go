@@ -18,6 +18,9 @@ func TestWrittenFormsOfOneName(t *testing.T) {
 		// "S.A." glued to the name: "unidass a" (0.729 before).
 		{"UNIDASS.A.", "ofac:7600"},    // UNIDAS S.A.
 		{"BIESTRA-S.A.", "ofac:16786"}, // BIESTRA S.A. (0.731 before)
+		// Initials without their dots are no article: the name is tried
+		// whole, not taken for a sentence ("after", "a"; 0.822 before).
+		{"federal state financed institution of science physics and technology institute named after k a valieva of the russian federation academy of sciences", "ofac:39148"},
 		// "No." before the number: 0.750 before.
 		{"Billions 18", "un-vessels:9191773"}, // BILLIONS NO. 18
 	} {
