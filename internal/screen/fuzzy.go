@@ -226,6 +226,9 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 	if multi && weak {
 		s = min(s, weakEvidenceCap)
 	}
+	if koreanGivenNamesDiffer(qw, a.words) {
+		s = min(s, weakEvidenceCap)
+	}
 	if len(qw) > 0 && len(a.words) > 0 && !multi {
 		s = min(s, oneWordSpelling(qw, a.words, s))
 	}

@@ -32,6 +32,13 @@ func TestNamesThatShareWordsWithAListedOne(t *testing.T) {
 		// and the first is on no list (0.922 before).
 		{"Kapitan Dranitsyn", "ofac:37039", false}, // the ship KAPITAN RYNTSYN
 		{"Kapitan Ryntsin", "ofac:37039", true},
+		// A Korean given name written as one word that is another given
+		// name, once both are written so (0.901 and 0.857 before).
+		{"Kim Yun-seo", "un:KPi.024", false}, // Kim Young-Cheol
+		{"Oh Yeong-u", "ofac:34456", false},  // O, Yong Ho
+		{"Kim Young Cheol", "un:KPi.024", true},
+		{"O Yong-ho", "ofac:34456", true},
+		{"Kim Ton-ho", "un:KPi.046", true}, // KIM TONG-HO, a letter dropped
 	} {
 		r := ix.Screen(tc.query, screen.Options{Limit: -1})
 		if got := hasHit(r.Hits, tc.key); got != tc.want {
