@@ -39,6 +39,10 @@ func TestNamesThatShareWordsWithAListedOne(t *testing.T) {
 		{"Kim Young Cheol", "un:KPi.024", true},
 		{"O Yong-ho", "ofac:34456", true},
 		{"Kim Ton-ho", "un:KPi.046", true}, // KIM TONG-HO, a letter dropped
+		// Short words whose keys only begin alike do not pair: "toss" and
+		// "tosee" (keys "tos" and "tosi"; 0.869 before).
+		{"Toss Bank", "ofac:13145", false}, // TOSEE TAAVON BANK
+		{"Tose Taavon Bank", "ofac:13145", true},
 	} {
 		r := ix.Screen(tc.query, screen.Options{Limit: -1})
 		if got := hasHit(r.Hits, tc.key); got != tc.want {

@@ -184,14 +184,23 @@ func wordSimilarity(a, b *tokenWord) float64 {
 		return 0
 	}
 	s := translit.JaroWinkler(a.text, b.text)
-	if s < 0.97 && (a.latin != a.text || b.latin != b.text) {
+	short := min(len(a.text), len(b.text)) <= shortKeyWord
+	if s < 0.97 && (a.latin != a.text || b.latin != b.text) && (!short || a.latin == b.latin) {
 		s = max(s, 0.97*translit.JaroWinkler(a.latin, b.latin))
 	}
-	if a.korean != "" && b.korean != "" && s < 0.94 {
+	if a.korean != "" && b.korean != "" && s < 0.94 && (!short || a.korean == b.korean) {
 		s = max(s, 0.94*translit.JaroWinkler(a.korean, b.korean))
 	}
 	return s
 }
+
+// shortKeyWord is the length up to which two words meet at a key level
+// only when their keys are equal. A key drops and folds letters, so the
+// key of a short word is shorter still, and Jaro–Winkler's bonus for a
+// shared beginning made keys that merely begin alike pair: "toss" and
+// "tosee" (keys "tos" and "tosi", 0.905) made "Toss Bank" score 0.869
+// against "TOSEE TAAVON BANK".
+const shortKeyWord = 5
 
 // patronymicEndings end a Russian, Belarusian or Ukrainian patronymic.
 var patronymicEndings = []string{"ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna"}
