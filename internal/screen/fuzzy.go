@@ -226,6 +226,9 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 	if multi && weak {
 		s = min(s, weakEvidenceCap)
 	}
+	if slavicNamesDiffer(qw, a.words) {
+		s = min(s, weakEvidenceCap)
+	}
 	if koreanGivenNamesDiffer(qw, a.words) {
 		s = min(s, weakEvidenceCap)
 	}

@@ -43,6 +43,14 @@ func TestNamesThatShareWordsWithAListedOne(t *testing.T) {
 		// "tosee" (keys "tos" and "tosi"; 0.869 before).
 		{"Toss Bank", "ofac:13145", false}, // TOSEE TAAVON BANK
 		{"Tose Taavon Bank", "ofac:13145", true},
+		// Another patronymic, another Slavic surname: another person
+		// (0.870, 0.848 and 0.885 before).
+		{"OREKHOV, Iurii Denisovich", "ofac:39536", false},     // OREKHOV, Yury Yuryevich
+		{"ZHURAVLEV, Viktor Filippovich", "ofac:37996", false}, // RASHNIKOV, Viktor Filippovich
+		{"Gennadii Evseev", "ofac:26443", false},               // MEDVEDEV, Gennadiy
+		{"Orekhov Yury Yurievich", "ofac:39536", true},
+		{"Rashnikov Viktor Filipovich", "ofac:37996", true},
+		{"Gennady Medvedev", "ofac:26443", true},
 	} {
 		r := ix.Screen(tc.query, screen.Options{Limit: -1})
 		if got := hasHit(r.Hits, tc.key); got != tc.want {
