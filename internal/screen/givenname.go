@@ -1,22 +1,26 @@
 package screen
 
 import (
+	"regexp"
 	"strings"
 
 	"tipline/internal/screen/translit"
 )
 
-// koreanGivenNamesDiffer reports whether two Korean names, each a frequent
-// surname and a given name, one of them writing the given name as one word
-// ("Kim Yun-seo", "Oh Yeong-u"), have different given names once both are
-// written as one word: their Korean keys, which meet wherever romanisations
-// differ ("Chae-Il" and "Jae Il", "Cho'ng-sik" and "Jong Sik"), differ.
-// Word by word a joined given name pairs with nothing of the other's or
-// with one syllable of it, so the syllable rules (eastAsianSyllablesDiffer)
-// never saw it, while translit's Similarity paired the whole word with the
-// nearest: "Kim Yun-seo" scored 0.901 against "Kim Young-Cheol", "Oh
-// Yeong-u" 0.857 against "O, Yong Ho". Such names are another person;
-// a shared surname is a candidate at most (weakEvidenceCap).
+// koreanGivenNamesDiffer reports whether two Korean or Chinese names, each
+// a surname and a given name, one of them writing the given name as one
+// word ("Kim Yun-seo", "Oh Yeong-u", "Pang Xiyao"), have different given
+// names once both are written as one word, however the surnames are read
+// (givenNames): neither their Korean keys, which meet wherever
+// romanisations differ ("Chae-Il" and "Jae Il", "Cho'ng-sik" and "Jong
+// Sik"), nor their spellings agree. Word by word a joined given name pairs
+// with nothing of the other's or with one syllable of it, so the syllable
+// rules (eastAsianSyllablesDiffer) never saw it, while translit's
+// Similarity paired the whole word with the nearest: "Kim Yun-seo" scored
+// 0.901 against "Kim Young-Cheol", "Oh Yeong-u" 0.857 against "O, Yong
+// Ho", "Shentu Yiquan" 0.878 against "SHEN, Luqian". Such names are
+// another person; a shared surname is a candidate at most
+// (weakEvidenceCap).
 //
 // Given names spelt alike (givenNameTypo) are left to the other rules: a
 // letter dropped or doubled changes the key ("Ton-ho" and "Tong-ho",
@@ -24,38 +28,59 @@ import (
 func koreanGivenNamesDiffer(q, a []tokenForm) bool {
 	for i := range q {
 		for j := range a {
-			x, y := givenName(q[i].words), givenName(a[j].words)
-			if x == nil || y == nil || len(x) > 1 && len(y) > 1 {
+			xs, ys := givenNames(q[i].words, a[j].words), givenNames(a[j].words, q[i].words)
+			if len(xs) == 0 || len(ys) == 0 {
 				return false
 			}
-			gx, gy := joinTexts(x), joinTexts(y)
-			if translit.KoreanKey(gx) == translit.KoreanKey(gy) || translit.JaroWinkler(gx, gy) >= givenNameTypo {
-				return false
+			for _, x := range xs {
+				for _, y := range ys {
+					if len(x) > 1 && len(y) > 1 {
+						return false
+					}
+					gx, gy := joinTexts(x), joinTexts(y)
+					if translit.KoreanKey(gx) == translit.KoreanKey(gy) || translit.JaroWinkler(gx, gy) >= givenNameTypo {
+						return false
+					}
+				}
 			}
 		}
 	}
 	return len(q) > 0 && len(a) > 0
 }
 
-// givenName returns the words of a Korean name other than its surname —
-// a frequent surname first or last — or nil when the name is not two or
-// three words of romanised Korean with such a surname.
-func givenName(ws []tokenWord) []tokenWord {
+// givenNames returns the ways to read a Korean or Chinese name (two or
+// three words of romanised Korean or pinyin) as a surname, first or last,
+// and a given name: the given name of each. The surname is a frequent one,
+// or like a frequent surname of the other name (a misspelling, "ZHANNG,
+// Wei" against "ZHANG, Wei"); "O, Yong Ho" reads both ways.
+func givenNames(ws, other []tokenWord) [][]tokenWord {
 	if len(ws) < 2 || len(ws) > 3 {
 		return nil
 	}
 	for i := range ws {
-		if ws[i].korean == "" {
+		if ws[i].korean == "" && !pinyinLike(ws[i].text) {
 			return nil
 		}
 	}
-	switch {
-	case commonSurnames[ws[0].text]:
-		return ws[1:]
-	case commonSurnames[ws[len(ws)-1].text]:
-		return ws[:len(ws)-1]
+	surname := func(w *tokenWord) bool {
+		if commonSurnames[w.text] {
+			return true
+		}
+		for j := range other {
+			if commonSurnames[other[j].text] && wordSimilarity(w, &other[j]) >= floorFor(w, &other[j]) {
+				return true
+			}
+		}
+		return false
 	}
-	return nil
+	var out [][]tokenWord
+	if surname(&ws[0]) {
+		out = append(out, ws[1:])
+	}
+	if surname(&ws[len(ws)-1]) {
+		out = append(out, ws[:len(ws)-1])
+	}
+	return out
 }
 
 func joinTexts(ws []tokenWord) string {
@@ -72,3 +97,13 @@ func joinTexts(ws []tokenWord) string {
 // "Byong-chol"), while different given names stay under 0.85 ("Yun-seo"
 // and "Young-Cheol" 0.68, "Yeong-u" and "Yong-ho" 0.80).
 const givenNameTypo = 0.9
+
+// pinyinLike reports whether a word reads as one to three pinyin syllables
+// (pinyinWord).
+func pinyinLike(w string) bool { return pinyinWord.MatchString(w) }
+
+// pinyinWord is an approximate pinyin word: initials, then a final, one to
+// three times. It accepts what Chinese given names are written with
+// ("xiaoming", "jiaming", "yiquan") and rejects most words of other
+// languages.
+var pinyinWord = regexp.MustCompile(`^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ue|ui|er|[aeiouv])(?:ng|n|r)?){1,3}$`)

@@ -39,6 +39,13 @@ func TestNamesThatShareWordsWithAListedOne(t *testing.T) {
 		{"Kim Young Cheol", "un:KPi.024", true},
 		{"O Yong-ho", "ofac:34456", true},
 		{"Kim Ton-ho", "un:KPi.046", true}, // KIM TONG-HO, a letter dropped
+		// The same for Chinese given names in pinyin, the surname read
+		// first or last, frequent or like the other's (0.846 and 0.878
+		// before).
+		{"Pang Xiyao", "ofac:29259", false},    // ZHANG, Xiaoming
+		{"Shentu Yiquan", "ofac:27473", false}, // SHEN, Luqian
+		{"Zhang Xiaoming", "ofac:29259", true},
+		{"ZHANNG, Wei", "ofac:45391", true}, // ZHANG, Wei, a letter doubled
 		// Short words whose keys only begin alike do not pair: "toss" and
 		// "tosee" (keys "tos" and "tosi"; 0.869 before).
 		{"Toss Bank", "ofac:13145", false}, // TOSEE TAAVON BANK
