@@ -38,7 +38,7 @@ func koreanGivenNamesDiffer(q, a []tokenForm) bool {
 						return false
 					}
 					gx, gy := joinTexts(x), joinTexts(y)
-					if translit.KoreanKey(gx) == translit.KoreanKey(gy) || translit.JaroWinkler(gx, gy) >= givenNameTypo {
+					if translit.JaroWinkler(gx, gy) >= givenNameTypo || translit.KoreanKey(gx) == translit.KoreanKey(gy) {
 						return false
 					}
 				}
@@ -58,7 +58,7 @@ func givenNames(ws, other []tokenWord) [][]tokenWord {
 		return nil
 	}
 	for i := range ws {
-		if ws[i].korean == "" && !pinyinLike(ws[i].text) {
+		if ws[i].korean == "" && !ws[i].pinyin {
 			return nil
 		}
 	}

@@ -21,6 +21,7 @@ type tokenWord struct {
 	text, latin, korean string // korean is "" unless the word can be romanised Korean
 	idf                 float64
 	common              bool // commonWord: proves little on its own
+	pinyin              bool // pinyinLike: reads as pinyin syllables
 }
 
 // tokenForm is a Latin spelling of a name split into words; numbers are
@@ -114,6 +115,7 @@ func (ix *Index) tokenForms(c *translit.Name) []tokenForm {
 			if translit.IsKoreanRomanization(w) {
 				tw.korean = translit.KoreanKey(w)
 			}
+			tw.pinyin = pinyinLike(w)
 			f.words = append(f.words, tw)
 			f.mass += tw.idf
 			f.eastAsian = f.eastAsian || commonSurnames[w]
