@@ -129,6 +129,9 @@ func (ix *Index) matchCompiled(c translit.Name, threshold float64, skip skipFunc
 		}
 	}
 	qw := ix.tokenForms(&c)
+	for i := range qw {
+		markPinyin(&qw[i])
+	}
 	var qBare *translit.Name
 	if len(qw) > 0 && len(qw[0].nums) > 0 {
 		qBare = withoutNumbers(c.Analysis.Tokens)

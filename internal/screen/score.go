@@ -115,10 +115,12 @@ func (ix *Index) tokenForms(c *translit.Name) []tokenForm {
 			if translit.IsKoreanRomanization(w) {
 				tw.korean = translit.KoreanKey(w)
 			}
-			tw.pinyin = pinyinLike(w)
 			f.words = append(f.words, tw)
 			f.mass += tw.idf
 			f.eastAsian = f.eastAsian || commonSurnames[w]
+		}
+		if f.eastAsian {
+			markPinyin(&f)
 		}
 		out = append(out, f)
 	}
