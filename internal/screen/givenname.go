@@ -38,7 +38,7 @@ func koreanGivenNamesDiffer(q, a []tokenForm) bool {
 						return false
 					}
 					gx, gy := joinTexts(x), joinTexts(y)
-					if translit.JaroWinkler(gx, gy) >= givenNameTypo || translit.KoreanKey(gx) == translit.KoreanKey(gy) {
+					if misspelt(gx, gy) || translit.KoreanKey(gx) == translit.KoreanKey(gy) {
 						return false
 					}
 				}
@@ -89,6 +89,35 @@ func joinTexts(ws []tokenWord) string {
 		b.WriteString(ws[i].text)
 	}
 	return b.String()
+}
+
+// misspelt reports whether two given names written as one word are one
+// name misspelt: alike (givenNameTypo) and at most two letters apart.
+// Jaro–Winkler alone rewards a shared beginning: "Jiaming" and "Jian" are
+// 0.90 alike, three letters apart, and two given names ("Zhang Jiaming"
+// scored 0.950 against "ZHANG, Jian").
+func misspelt(x, y string) bool {
+	return translit.JaroWinkler(x, y) >= givenNameTypo && editDistance(x, y) <= 2
+}
+
+// editDistance is the Levenshtein distance between two ASCII words.
+func editDistance(a, b string) int {
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // givenNameTypo is the Jaro–Winkler similarity from which two given names

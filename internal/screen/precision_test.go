@@ -46,6 +46,11 @@ func TestNamesThatShareWordsWithAListedOne(t *testing.T) {
 		{"Shentu Yiquan", "ofac:27473", false}, // SHEN, Luqian
 		{"Zhang Xiaoming", "ofac:29259", true},
 		{"ZHANNG, Wei", "ofac:45391", true}, // ZHANG, Wei, a letter doubled
+		// Given names that only begin alike are not one name misspelt:
+		// "jiaming" and "jian" are 0.90 alike, three letters apart
+		// (0.950 before).
+		{"Zhang Jiaming", "ofac:21042", false}, // ZHANG, Jian
+		{"Zhang Jian", "ofac:21042", true},
 		// Short words whose keys only begin alike do not pair: "toss" and
 		// "tosee" (keys "tos" and "tosi"; 0.869 before).
 		{"Toss Bank", "ofac:13145", false}, // TOSEE TAAVON BANK
