@@ -237,6 +237,7 @@ func (ix *Index) score(c *translit.Name, qw []tokenForm, qBare *translit.Name, a
 	}
 	if len(qw) > 0 && len(a.words) > 0 && !multi {
 		s = min(s, oneWordSpelling(qw, a.words, s))
+		s = max(s, withoutArticle(qw, a.words))
 	}
 	// Korean and Chinese names of different syllable counts that agree
 	// on the syllables they share are a name and a longer one: "Jin Hye

@@ -51,6 +51,8 @@ func TestNamesThatShareWordsWithAListedOne(t *testing.T) {
 		// (0.950 before).
 		{"Zhang Jiaming", "ofac:21042", false}, // ZHANG, Jian
 		{"Zhang Jian", "ofac:21042", true},
+		// "Al" written apart is also a given name, no article.
+		{"Al Green", "ofac:44911", false}, // GREEN
 		// Short words whose keys only begin alike do not pair: "toss" and
 		// "tosee" (keys "tos" and "tosi"; 0.869 before).
 		{"Toss Bank", "ofac:13145", false}, // TOSEE TAAVON BANK
