@@ -60,9 +60,6 @@ var ErrBadLogin = tip.Errorf(tip.CodeUnauthorized, "the name, password or code i
 type Created struct {
 	User    tip.User
 	TOTPURI string
-	// EnrolCode, after a password reset, is the one-time code the user logs
-	// in with to enrol the new second factor.
-	EnrolCode string
 }
 
 // Create makes a user with a fresh key pair and second factor. Analysts with
@@ -144,7 +141,9 @@ type Credentials struct {
 // enrol a new second factor (after a reset), the password and the
 // enrolment code are both needed, and Login returns ErrMustEnrol with the
 // user and key: start an enrolment session (StartEnrolSession), never a
-// desk session. Any failure is ErrBadLogin, whatever was wrong.
+// desk session. A user whose passphrase was reset logs in with the
+// enrolment code alone, and Login returns *MustChoosePassphrase. Any
+// failure is ErrBadLogin, whatever was wrong.
 func (a *Service) Login(ctx context.Context, c Credentials) (tip.User, *seal.Key, error) {
 	if err := a.Throttle.Wait(ctx, c.Name); err != nil {
 		return tip.User{}, nil, err
@@ -181,6 +180,14 @@ func (a *Service) login(ctx context.Context, c Credentials) (tip.User, *seal.Key
 	if errors.Is(err, errNoSuchUser) && c.EnrolCode != "" {
 		// Perhaps someone invited on the desk, who has no passphrase yet.
 		return tip.User{}, nil, a.invitationLogin(ctx, c)
+	}
+	if errors.Is(err, errAwaitsPassphrase) {
+		// A user whose passphrase was reset logs in, as an invited person
+		// does, with the enrolment code alone.
+		if !enrolCodeMatches(u, sec, c.EnrolCode, a.now()) {
+			return tip.User{}, nil, ErrBadLogin
+		}
+		return tip.User{}, nil, &MustChoosePassphrase{User: u}
 	}
 	if err != nil {
 		return tip.User{}, nil, err
@@ -234,6 +241,11 @@ func totpSecret(uri string) (string, error) {
 // everyone outside this package.
 var errNoSuchUser = fmt.Errorf("%w (no such user)", ErrBadLogin)
 
+// errAwaitsPassphrase is the answer for a user whose passphrase was reset
+// and who logs in without the right enrolment code: ErrBadLogin to
+// everyone outside this package.
+var errAwaitsPassphrase = fmt.Errorf("%w (awaiting a new passphrase)", ErrBadLogin)
+
 // ErrBusy answers a login when too many are being checked at once.
 var ErrBusy = tip.Errorf(tip.CodeUnavailable, "Too many logins at once: try again in a moment.")
 
@@ -255,6 +267,17 @@ func (a *Service) checkPassword(ctx context.Context, name, password string) (tip
 	}
 	if err != nil {
 		return tip.User{}, sec, nil, err
+	}
+	if u.AwaitsPassphrase() {
+		// No passphrase to check: the same work, and the enrolment code
+		// decides (login).
+		if _, _, err := a.Hasher.Check(ctx, password, a.dummyPassword()); errors.Is(err, auth.ErrBusy) {
+			return tip.User{}, sec, nil, ErrBusy
+		}
+		if u.Disabled {
+			return tip.User{}, sec, nil, ErrBadLogin
+		}
+		return u, sec, nil, errAwaitsPassphrase
 	}
 	stored, err := auth.ParsePassword(sec.Password)
 	if err != nil {

@@ -77,6 +77,9 @@ func (a *Service) ResetSecondFactor(ctx context.Context, userID string) (string,
 	if err != nil {
 		return "", err
 	}
+	if u.AwaitsPassphrase() {
+		return "", tip.Errorf(tip.CodeConflict, "%s's passphrase was reset: the enrolment code given then enrols a new second factor too. If it was lost, reset the passphrase again.", u.Name)
+	}
 	r, err := seal.ParseRecipient(u.PublicKey)
 	if err != nil {
 		return "", err
@@ -116,6 +119,9 @@ func (a *Service) Enrolment(ctx context.Context, sess Session) (string, error) {
 // session. Any failure is ErrBadLogin, slowed like a failed login.
 func (a *Service) ConfirmEnrolment(ctx context.Context, sess Session, enrolCode, code string) (string, error) {
 	u := sess.User
+	if u.AwaitsPassphrase() {
+		return "", tip.Errorf(tip.CodeInvalid, "Your passphrase was reset: choose a new one on this page as well.")
+	}
 	if err := a.Throttle.Wait(ctx, u.Name); err != nil {
 		return "", err
 	}

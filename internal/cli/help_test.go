@@ -39,7 +39,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("help exited %d", code)
 	}
-	for _, c := range []string{"serve", "init", "user add", "user list", "lists", "screen", "grant", "audit verify", "audit head", "rewards verify", "keygen", "help"} {
+	for _, c := range []string{"serve", "init", "user add", "user list", "user remove", "user reset-passphrase", "lists", "screen", "grant", "audit verify", "audit head", "rewards verify", "keygen", "help"} {
 		if !strings.Contains(out, "tipline "+c) {
 			t.Errorf("help does not list %q:\n%s", c, out)
 		}

@@ -24,7 +24,11 @@ func init() {
 		"                         list desk users: roles, state, last login (to the hour)\n" +
 		"  tipline user remove --data DIR [--yes] NAME\n" +
 		"                         off-board a user: end their sessions, delete their keys; lists the reports\n" +
-		"                         it would leave to the recovery key alone (--yes to go ahead)"})
+		"                         it would leave to the recovery key alone (--yes to go ahead)\n" +
+		"  tipline user reset-passphrase --data DIR [--yes] NAME\n" +
+		"                         a forgotten passphrase: delete the user's keys, second factors and sessions and\n" +
+		"                         print a one-time enrolment code they log in with to choose a new passphrase;\n" +
+		"                         lists the reports it would leave to the recovery key alone (--yes to go ahead)"})
 }
 
 // repeated is a flag that may be given several times.
@@ -42,9 +46,11 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return runUserList(args[1:], stdout, stderr)
 		case "remove":
 			return runUserRemove(args[1:], stdout, stderr)
+		case "reset-passphrase":
+			return runUserResetPassphrase(args[1:], stdout, stderr)
 		}
 	}
-	return usageError{withHint(errors.New("unknown or missing user command"), "tipline user add --data DIR --name NAME --role analyst, tipline user list --data DIR, or tipline user remove --data DIR NAME")}
+	return usageError{withHint(errors.New("unknown or missing user command"), "tipline user add --data DIR --name NAME --role analyst, tipline user list --data DIR, tipline user remove --data DIR NAME, or tipline user reset-passphrase --data DIR NAME")}
 }
 
 func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {

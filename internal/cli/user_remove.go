@@ -50,16 +50,8 @@ func runUserRemove(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return withHint(cliError(err), "nothing was changed")
 	}
-	fmt.Fprintf(stdout, "%s holds the keys of %d %s.\n", u.Name, plan.Held, plural(plan.Held, "report"))
-	if len(plan.RecoveryOnly) > 0 {
-		fmt.Fprintf(stdout, "No other desk user holds these %d; removing %s leaves them to the offline recovery key alone:\n", len(plan.RecoveryOnly), u.Name)
-		for _, id := range plan.RecoveryOnly {
-			fmt.Fprintf(stdout, "  %s\n", id)
-		}
-		if !*yes {
-			return withHint(fmt.Errorf("%s was not removed: %d %s would be left with the recovery key alone", u.Name, len(plan.RecoveryOnly), plural(len(plan.RecoveryOnly), "report")),
-				"grant them to another analyst first (from the report's page, or tipline grant), or run again with --yes to leave them to the recovery key")
-		}
+	if err := showKeyLoss(stdout, u.Name, "removing "+u.Name, u.Name+" was not removed", plan, *yes); err != nil {
+		return err
 	}
 	removed, err := a.store.RemoveUser(ctx, u.ID, *yes, func(ctx context.Context, rm store.Removal) (context.Context, error) {
 		return a.audit.Attach(ctx, audit.Event{Actor: "cli", Action: "user.remove", Detail: "user " + u.Holder() + " (" + u.Name + "); " + rm.Summary()})
@@ -69,5 +61,25 @@ func runUserRemove(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "Removed %s: sessions ended, keys to %d %s deleted, second factors and enrolment code void. Their name stays in the audit log.\n",
 		u.Name, removed.Held, plural(removed.Held, "report"))
+	return nil
+}
+
+// showKeyLoss says what deleting a user's copies of report keys (a removal,
+// a passphrase reset) does: how many reports they hold, and those it would
+// leave to the recovery key alone; it refuses to go ahead with those without
+// --yes. doing is "removing kim"; notDone is "kim was not removed".
+func showKeyLoss(w io.Writer, name, doing, notDone string, plan store.Removal, yes bool) error {
+	fmt.Fprintf(w, "%s holds the keys of %d %s.\n", name, plan.Held, plural(plan.Held, "report"))
+	if len(plan.RecoveryOnly) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "No other desk user holds these %d; %s leaves them to the offline recovery key alone:\n", len(plan.RecoveryOnly), doing)
+	for _, id := range plan.RecoveryOnly {
+		fmt.Fprintf(w, "  %s\n", id)
+	}
+	if !yes {
+		return withHint(fmt.Errorf("%s: %d %s would be left with the recovery key alone", notDone, len(plan.RecoveryOnly), plural(len(plan.RecoveryOnly), "report")),
+			"grant them to another analyst first (from the report's page, or tipline grant), or run again with --yes to leave them to the recovery key")
+	}
 	return nil
 }

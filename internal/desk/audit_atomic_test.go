@@ -32,12 +32,14 @@ func TestNoDeskWriteWithoutItsAuditEntry(t *testing.T) {
 			park := w.addUser("park", tip.RoleCommittee)
 			root := w.addUser("root", tip.RoleAdmin)
 			victim := w.addUser("victim", tip.RoleAnalyst)
+			w.addUser("forgetful", tip.RoleAuditor)
 			w.submit("the tanker loaded at night", "log.txt", "the ship's log")
 			analyst, committee, admin := w.login(kim), w.login(park), w.login(root)
 			_, queue := analyst.get("/tips")
 			id := tipLink.FindStringSubmatch(queue)[1]
 			rewardID, _ := recommendOn(t, analyst, id, "5000")
 			v, _, _ := w.store.UserByName(context.Background(), victim.name)
+			forgetful, _, _ := w.store.UserByName(context.Background(), "forgetful")
 			offers, _ := w.store.Offers(context.Background())
 			db := rawDB(t, b)
 
@@ -57,6 +59,7 @@ func TestNoDeskWriteWithoutItsAuditEntry(t *testing.T) {
 				{admin, "/admin/users/" + v.ID + "/disable", nil},
 				{admin, "/admin/users/" + v.ID + "/enable", nil},
 				{admin, "/admin/users/" + v.ID + "/reset-totp", nil},
+				{admin, "/admin/users/" + forgetful.ID + "/reset-passphrase", url.Values{"confirm": {"yes"}}},
 				{admin, "/admin/statuses", url.Values{"code": {"waiting"}, "public_state": {"under_review"}}},
 				{admin, "/admin/ceiling", url.Values{"ceiling": {"6000000"}}},
 				{admin, "/admin/offers/" + offers[0].ID + "/recipients", url.Values{"name": {"victim"}}},

@@ -27,11 +27,20 @@ func (s *Server) enrolSession(r *http.Request) (*account.Session, error) {
 // enrolForm shows the QR code of the new second factor and asks for the
 // enrolment code again and a first code.
 func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.enrolSession(r); err != nil {
+	sess, err := s.enrolSession(r)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.pages.Render(w, http.StatusOK, "enrol", loginPage{})
+	s.pages.Render(w, http.StatusOK, "enrol", enrolPage{NewPassphrase: sess.User.AwaitsPassphrase()})
+}
+
+// enrolPage is the enrolment form; after a passphrase reset it asks for
+// the new passphrase too.
+type enrolPage struct {
+	Session       *account.Session
+	NewPassphrase bool
+	Problem       string
 }
 
 // enrolQR renders the new second factor's QR code on the server: no
@@ -67,20 +76,32 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	actor := sess.User.Holder()
-	ctx, err := s.audit.Attach(r.Context(),
-		audit.Event{Actor: actor, Action: "totp.enrolled", Detail: "enrolment code spent"},
-		audit.Event{Actor: actor, Action: "login.ok", Detail: "after enrolment"})
+	newPassphrase := sess.User.AwaitsPassphrase()
+	done := audit.Event{Actor: actor, Action: "totp.enrolled", Detail: "enrolment code spent"}
+	if newPassphrase {
+		done = audit.Event{Actor: actor, Action: "user.passphrase_chosen", Detail: "new passphrase and key pair, second factor enrolled, enrolment code spent"}
+	}
+	ctx, err := s.audit.Attach(r.Context(), done, audit.Event{Actor: actor, Action: "login.ok", Detail: "after enrolment"})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	value, err := s.acct.ConfirmEnrolment(ctx, *sess, r.PostFormValue("enrol_code"), r.PostFormValue("code"))
-	if err == account.ErrBadLogin {
+	var value string
+	if newPassphrase {
+		value, err = s.acct.ChoosePassphrase(ctx, *sess, r.PostFormValue("enrol_code"), r.PostFormValue("passphrase"), r.PostFormValue("passphrase_again"), r.PostFormValue("code"))
+	} else {
+		value, err = s.acct.ConfirmEnrolment(ctx, *sess, r.PostFormValue("enrol_code"), r.PostFormValue("code"))
+	}
+	switch {
+	case err == account.ErrBadLogin:
 		if err := s.record(r.Context(), sess, "login.fail", "", "enrolment: wrong enrolment code or first code"); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		s.pages.Render(w, http.StatusUnauthorized, "enrol", loginPage{Problem: "The enrolment code or the code from your app is wrong: try the next code."})
+		s.pages.Render(w, http.StatusUnauthorized, "enrol", enrolPage{NewPassphrase: newPassphrase, Problem: "The enrolment code or the code from your app is wrong: try the next code."})
+		return
+	case newPassphrase && tip.ErrorCode(err) == tip.CodeInvalid:
+		s.pages.Render(w, http.StatusBadRequest, "enrol", enrolPage{NewPassphrase: true, Problem: tip.ErrorMessage(err)})
 		return
 	}
 	if err != nil {

@@ -2,7 +2,6 @@ package desk_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,64 +12,9 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
-	"tipline/internal/account"
 	"tipline/internal/store/storetest"
 	"tipline/internal/tip"
 )
-
-// An admin's password reset cannot recover what the user could open: the
-// user gets a new key pair, loses the old reports until someone grants them
-// again, and receives new reports as before.
-func TestPasswordResetCannotRecoverKeys(t *testing.T) {
-	w := newWorld(t, storetest.Backends(t)[0])
-	kim := w.addUser("kim", tip.RoleAnalyst)
-	park := w.addUser("park", tip.RoleAnalyst)
-	w.submit("old report before the reset", "", "")
-	ctx := context.Background()
-
-	_, queue := w.login(kim).get("/tips")
-	oldID := tipLink.FindStringSubmatch(queue)[1]
-	u, _, _ := w.store.UserByName(ctx, "kim")
-	created, err := w.acct.ResetPassword(ctx, u.ID, "a brand new passphrase for kim")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if created.User.PublicKey == u.PublicKey {
-		t.Fatal("a password reset must give the user a new key pair")
-	}
-
-	// The new password works with the enrolment code, and asks for the new
-	// second factor first; the password alone opens nothing.
-	if _, _, err := w.acct.Login(ctx, account.Credentials{Name: "kim", Password: "a brand new passphrase for kim"}); !errors.Is(err, account.ErrBadLogin) {
-		t.Fatalf("after a reset, the password alone should fail, got %v", err)
-	}
-	_, key, err := w.acct.Login(ctx, account.Credentials{Name: "kim", Password: "a brand new passphrase for kim", EnrolCode: created.EnrolCode})
-	if !errors.Is(err, account.ErrMustEnrol) {
-		t.Fatalf("after a reset, login should ask to enrol a second factor, got %v", err)
-	}
-	newKim := enrol(t, w, "kim", "a brand new passphrase for kim", created.EnrolCode)
-	if resp, page := newKim.get("/tips/" + oldID); resp.StatusCode != http.StatusNotFound || strings.Contains(page, "old report") {
-		t.Fatalf("the old report must not open after a reset, got %d", resp.StatusCode)
-	}
-	if _, err := w.acct.OpenTip(ctx, oldID, u.Holder(), key); err == nil {
-		t.Fatal("the new key opens an old report")
-	}
-
-	w.submit("new report after the reset", "", "")
-	_, queue = newKim.get("/tips")
-	if len(tipLink.FindAllStringSubmatch(queue, -1)) != 1 {
-		t.Fatalf("kim should see exactly the new report:\n%s", queue)
-	}
-
-	// A colleague who can open the old report grants it again.
-	parkSession := w.login(park)
-	if resp, _ := parkSession.post("/tips/"+oldID+"/grant", url.Values{"to": {"kim"}}); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("grant: %d", resp.StatusCode)
-	}
-	if resp, page := newKim.get("/tips/" + oldID); resp.StatusCode != http.StatusOK || !strings.Contains(page, "old report") {
-		t.Fatalf("after the grant kim should read the old report, got %d", resp.StatusCode)
-	}
-}
 
 // Revoking deletes a user's wrapped keys: access ends at once, even in a
 // live session.

@@ -37,9 +37,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		Code: r.PostFormValue("code"), EnrolCode: r.PostFormValue("enrol_code")}
 	u, key, err := s.acct.Login(r.Context(), c)
 	var invited *account.MustActivate
+	var reset *account.MustChoosePassphrase
 	switch {
 	case errors.As(err, &invited):
 		s.startActivation(w, r, invited)
+		return
+	case errors.As(err, &reset):
+		s.startPassphraseEnrolment(w, r, reset.User)
 		return
 	case errors.Is(err, account.ErrMustEnrol):
 		ctx, err := s.audited(r.Context(), &account.Session{User: u}, "login.enrol", "", "enrolment code used: enrolling a new second factor")
@@ -96,6 +100,25 @@ func (s *Server) startActivation(w http.ResponseWriter, r *http.Request, invited
 	}
 	s.setCookie(w, r, activateCookie, value, int(account.ActivationTTL.Seconds()))
 	http.Redirect(w, r, "/account/activate", http.StatusSeeOther)
+}
+
+// startPassphraseEnrolment begins the enrolment of a user whose passphrase
+// was reset: their new key pair and second factor are made, the key held
+// under a secret in their cookie, and the enrolment page asks for a new
+// passphrase too.
+func (s *Server) startPassphraseEnrolment(w http.ResponseWriter, r *http.Request, u tip.User) {
+	ctx, err := s.audited(r.Context(), &account.Session{User: u}, "login.enrol", "", "enrolment code used: choosing a new passphrase and second factor")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	value, err := s.acct.StartPassphraseEnrolment(ctx, u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setCookie(w, r, enrolCookie, value, int(account.EnrolSessionTTL.Seconds()))
+	http.Redirect(w, r, "/account/enrol", http.StatusSeeOther)
 }
 
 // recordLoginFailure audits a failed login. The name typed is recorded only

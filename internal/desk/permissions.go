@@ -91,6 +91,7 @@ func (s *Server) routes() []route {
 		{"POST /admin/users/{id}/reset-totp", admins, s.resetTOTP},
 		{"POST /admin/users/{id}/end-sessions", admins, s.endSessions},
 		{"POST /admin/users/{id}/remove", admins, s.removeUser},
+		{"POST /admin/users/{id}/reset-passphrase", admins, s.resetPassphrase},
 		{"POST /admin/users", admins, s.invite},
 		{"POST /admin/invitations/{id}/withdraw", admins, s.withdrawInvitation},
 		{"GET /account/activate", anyone, s.activateForm}, // the activation cookie is checked by the handler

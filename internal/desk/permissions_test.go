@@ -59,6 +59,7 @@ var expectedMatrix = map[string]string{
 	"POST /admin/users/{id}/reset-totp":         admin,
 	"POST /admin/users/{id}/end-sessions":       admin,
 	"POST /admin/users/{id}/remove":             admin,
+	"POST /admin/users/{id}/reset-passphrase":   admin,
 	"POST /admin/users":                         admin,
 	"POST /admin/invitations/{id}/withdraw":     admin,
 	"GET /account/activate":                     public,

@@ -84,13 +84,14 @@ func (s *Server) resetTOTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // enrolCodePage shows an enrolment code once: after a reset of a user's
-// second factor, or for a user invited on the desk.
+// second factor or passphrase, or for a user invited on the desk.
 type enrolCodePage struct {
-	Session *account.Session
-	Name    string
-	Invited bool
-	Code    string
-	Expires string
+	Session    *account.Session
+	Name       string
+	Invited    bool
+	Passphrase bool
+	Code       string
+	Expires    string
 }
 
 func (s *Server) endSessions(w http.ResponseWriter, r *http.Request) {

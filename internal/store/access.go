@@ -76,6 +76,15 @@ func (s *Store) grantTx(ctx context.Context, tx *sql.Tx, tipID, holder string, w
 	if disabled {
 		return tip.Errorf(tip.CodeInvalid, "That user is disabled: no report is granted to a disabled user. Enable them first.")
 	}
+	// A grant wrapped to the key a passphrase reset just deleted would be
+	// a copy nobody can open.
+	var awaiting int
+	if err := tx.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM users WHERE id = ? AND public_key = ''`), strings.TrimPrefix(holder, "user:")).Scan(&awaiting); err != nil {
+		return err
+	}
+	if awaiting > 0 {
+		return ErrAwaitingPassphrase
+	}
 	if _, err := s.exec(ctx, tx, `DELETE FROM tip_keys WHERE tip_id = ? AND holder = ?`, tipID, holder); err != nil {
 		return err
 	}

@@ -227,11 +227,33 @@ func TestEveryDeletedSecretLeavesNothingOnDisk(t *testing.T) {
 			}
 			return s.EndDeskSessions(context.Background(), u.ID, "sess-1")
 		}},
-		{"password reset", func(t *testing.T, s *store.Store, u tip.User, sec [2][]byte) {
+		{"passphrase reset", func(t *testing.T, s *store.Store, u tip.User, sec [2][]byte) {
 			must(t, s.SetPassword(context.Background(), u.ID, "verifier", sec[0]))
 			must(t, s.CreateDeskSession(context.Background(), "sess-1", u.ID, store.SessionDesk, sec[1], time.Now().Add(time.Hour)))
 		}, func(s *store.Store, u tip.User, _ [2][]byte) error {
-			return s.ResetPassword(context.Background(), u.ID, "new verifier", "age1new", []byte("new key"), []byte("new totp"), "code hash", time.Now().Add(time.Hour))
+			_, err := s.ResetPassphrase(context.Background(), u.ID, "code hash", time.Now().Add(time.Hour), false, func(ctx context.Context, _ store.Removal) (context.Context, error) {
+				return store.WithAudit(ctx, chainSealer("cli", "user.reset_passphrase", "")), nil
+			})
+			return err
+		}},
+		{"passphrase enrolment started again", func(t *testing.T, s *store.Store, u tip.User, sec [2][]byte) {
+			_, err := s.ResetPassphrase(context.Background(), u.ID, "code hash", time.Now().Add(time.Hour), false, func(ctx context.Context, _ store.Removal) (context.Context, error) {
+				return store.WithAudit(ctx, chainSealer("cli", "user.reset_passphrase", "")), nil
+			})
+			must(t, err)
+			must(t, s.StartPassphraseEnrolment(context.Background(), u.ID, sec[0], "enrol-1", sec[1], time.Now().Add(time.Hour)))
+		}, func(s *store.Store, u tip.User, _ [2][]byte) error {
+			return s.StartPassphraseEnrolment(context.Background(), u.ID, []byte("another sealed secret"), "enrol-2", []byte("another key"), time.Now().Add(time.Hour))
+		}},
+		{"passphrase chosen", func(t *testing.T, s *store.Store, u tip.User, sec [2][]byte) {
+			_, err := s.ResetPassphrase(context.Background(), u.ID, "code hash", time.Now().Add(time.Hour), false, func(ctx context.Context, _ store.Removal) (context.Context, error) {
+				return store.WithAudit(ctx, chainSealer("cli", "user.reset_passphrase", "")), nil
+			})
+			must(t, err)
+			must(t, s.StartPassphraseEnrolment(context.Background(), u.ID, []byte("sealed secret"), "enrol-1", sec[0], time.Now().Add(time.Hour)))
+			must(t, s.CreateDeskSession(context.Background(), "enrol-0", u.ID, store.SessionEnrol, sec[1], time.Now().Add(time.Hour)))
+		}, func(s *store.Store, u tip.User, _ [2][]byte) error {
+			return s.CompletePassphraseReset(context.Background(), u.ID, "new verifier", "age1new", []byte("new key"), "desk-1", []byte("k"), time.Now().Add(time.Hour))
 		}},
 		{"password changed", func(t *testing.T, s *store.Store, u tip.User, sec [2][]byte) {
 			must(t, s.SetPassword(context.Background(), u.ID, "verifier", sec[0]))

@@ -165,7 +165,7 @@ func (s *Store) OfferRecipients(ctx context.Context, offerID string) ([]Holder, 
 
 func (s *Store) offerRecipients(ctx context.Context, offerID string) ([]Holder, error) {
 	rows, err := s.queryRows(ctx, `SELECT r.holder, u.public_key FROM offer_recipients r JOIN users u ON r.holder = 'user:' || u.id
-		WHERE r.offer_id = ? AND u.disabled = 0 ORDER BY r.holder`, offerID)
+		WHERE r.offer_id = ? AND u.disabled = 0 AND u.public_key <> '' ORDER BY r.holder`, offerID)
 	if err != nil {
 		return nil, fmt.Errorf("failed to list offer recipients: %w", err)
 	}

@@ -129,7 +129,7 @@ func (s *Store) receiving(ctx context.Context, tx *sql.Tx, tips []*NewTip) (map[
 		return out, nil
 	}
 	rows, err := tx.QueryContext(ctx, s.rebind(`SELECT r.offer_id, r.holder FROM offer_recipients r JOIN users u ON r.holder = 'user:' || u.id
-		WHERE u.disabled = 0 AND r.offer_id IN (`+placeholders(len(offers))+`)`), offers...)
+		WHERE u.disabled = 0 AND u.public_key <> '' AND r.offer_id IN (`+placeholders(len(offers))+`)`), offers...)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func (s *Store) PlanUserRemoval(ctx context.Context, userID string) (Removal, er
 		return r, fmt.Errorf("failed to begin transaction: %w", err)
 	}
 	defer tx.Rollback()
-	return s.removalTx(ctx, tx, userID)
+	return s.removalTx(ctx, tx, userID, removing)
 }
 
 // RemoveUser removes a desk user, in one transaction with the audit entry
@@ -88,7 +88,7 @@ func (s *Store) RemoveUser(ctx context.Context, userID string, leaveToRecovery b
 			return err
 		}
 		var err error
-		if r, err = s.removalTx(ctx, tx, userID); err != nil {
+		if r, err = s.removalTx(ctx, tx, userID, removing); err != nil {
 			return err
 		}
 		if len(r.RecoveryOnly) > 0 && !leaveToRecovery {
@@ -121,8 +121,22 @@ func (s *Store) RemoveUser(ctx context.Context, userID string, leaveToRecovery b
 	return r, err
 }
 
-// removalTx works out, inside tx, what removing the user does, or refuses.
-func (s *Store) removalTx(ctx context.Context, tx *sql.Tx, userID string) (Removal, error) {
+// keyLoss names an action that deletes every copy of report keys a user
+// holds — a removal or a passphrase reset — in its refusals.
+type keyLoss struct {
+	// notDone opens a refusal: "The user was not removed".
+	notDone string
+	// meanwhile is what to do instead while a hold or a reward keeps the
+	// user's copies.
+	meanwhile string
+}
+
+var removing = keyLoss{notDone: "The user was not removed",
+	meanwhile: "to stop their access now, disable them: their logins end and the keys stay"}
+
+// removalTx works out, inside tx, what deleting the user's copies of report
+// keys does (a removal, or a passphrase reset), or refuses it.
+func (s *Store) removalTx(ctx context.Context, tx *sql.Tx, userID string, loss keyLoss) (Removal, error) {
 	var r Removal
 	var removed int64
 	err := tx.QueryRowContext(ctx, s.rebind(`SELECT removed_at FROM users WHERE id = ?`), userID).Scan(&removed)
@@ -175,14 +189,14 @@ func (s *Store) removalTx(ctx context.Context, tx *sql.Tx, userID string) (Remov
 	}
 	if len(kept) > 0 {
 		reasons = append(reasons, "they hold "+strings.Join(kept, " and ")+", which keep their readers until the hold is released and the reward settled "+
-			"(to stop their access now, disable them: their logins end and the keys stay)")
+			"("+loss.meanwhile+")")
 	}
 	if noCopy > 0 {
 		reasons = append(reasons, fmt.Sprintf("%s would be left with no copy of its key at all, not even the recovery key's, and could never be opened again "+
 			"(grant them to another analyst first)", reports(noCopy)))
 	}
 	if len(reasons) > 0 {
-		return r, tip.Errorf(tip.CodeConflict, "The user was not removed: %s.", strings.Join(reasons, "; and "))
+		return r, tip.Errorf(tip.CodeConflict, "%s: %s.", loss.notDone, strings.Join(reasons, "; and "))
 	}
 	return r, nil
 }

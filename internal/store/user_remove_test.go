@@ -117,7 +117,10 @@ func TestRemoveUser(t *testing.T) {
 		for what, err := range map[string]error{
 			"enable":                  s.SetUserDisabled(ctx, kim.ID, false),
 			"reset the second factor": s.ResetSecondFactor(ctx, kim.ID, []byte("t"), "hash", time.Now().Add(time.Hour)),
-			"reset the password":      s.ResetPassword(ctx, kim.ID, "verifier", "age1new", []byte("w"), []byte("t"), "hash", time.Now().Add(time.Hour)),
+			"reset the passphrase": func() error {
+				_, err := s.ResetPassphrase(ctx, kim.ID, "hash", time.Now().Add(time.Hour), true, entry)
+				return err
+			}(),
 		} {
 			if tip.ErrorCode(err) != tip.CodeConflict || !strings.Contains(tip.ErrorMessage(err), "removed") {
 				t.Errorf("%s a removed user: %v", what, err)

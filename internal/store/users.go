@@ -207,7 +207,7 @@ func (s *Store) ResetSecondFactor(ctx context.Context, id string, sealed []byte,
 // started before the enrolment becomes a desk session.
 func (s *Store) CompleteEnrolment(ctx context.Context, userID, sessionID string, wrappedKey []byte, expires time.Time) error {
 	return s.forgetTx(ctx, func(tx *sql.Tx) error {
-		res, err := s.exec(ctx, tx, `UPDATE users SET totp_enrolled = 1, enrol_code_hash = '', enrol_code_expires_at = 0 WHERE id = ? AND totp_enrolled = 0`, userID)
+		res, err := s.exec(ctx, tx, `UPDATE users SET totp_enrolled = 1, enrol_code_hash = '', enrol_code_expires_at = 0 WHERE id = ? AND totp_enrolled = 0 AND public_key <> ''`, userID)
 		if err != nil {
 			return err
 		}
@@ -218,41 +218,6 @@ func (s *Store) CompleteEnrolment(ctx context.Context, userID, sessionID string,
 			return err
 		}
 		return s.insertDeskSession(ctx, tx, sessionID, userID, SessionDesk, wrappedKey, expires)
-	})
-}
-
-// ResetPassword gives a user a new password and a new key pair. Their old
-// wrapped tip keys can no longer be opened by anyone, so they are deleted, and
-// their offer subscriptions move to the new public key: the user needs new
-// grants for older tips. Sessions end.
-func (s *Store) ResetPassword(ctx context.Context, id, password, publicKey string, wrappedKey, totpSealed []byte, enrolCodeHash string, enrolCodeExpires time.Time) (err error) {
-	defer s.cachesChanged(&err)
-	holder := tip.HolderOf(id)
-	return s.forgetTx(ctx, func(tx *sql.Tx) error {
-		if err := s.lockWraps(ctx, tx, true); err != nil {
-			return err
-		}
-		res, err := s.exec(ctx, tx, `UPDATE users SET password = ?, public_key = ?, wrapped_key = ?, totp_sealed = ?, totp_last_step = 0, totp_enrolled = 0, enrol_code_hash = ?, enrol_code_expires_at = ? WHERE id = ? AND removed_at = 0`,
-			password, publicKey, wrappedKey, totpSealed, enrolCodeHash, enrolCodeExpires.Unix(), id)
-		if err != nil {
-			return fmt.Errorf("failed to reset password: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return s.noCurrentUser(ctx, tx, id)
-		}
-		for _, q := range []struct {
-			sql  string
-			args []any
-		}{
-			{`DELETE FROM tip_keys WHERE holder = ?`, []any{holder}},
-			{`UPDATE offer_recipients SET recipient = ? WHERE holder = ?`, []any{publicKey, holder}},
-			{`DELETE FROM desk_sessions WHERE user_id = ?`, []any{id}},
-		} {
-			if _, err := s.exec(ctx, tx, q.sql, q.args...); err != nil {
-				return fmt.Errorf("failed to reset password: %w", err)
-			}
-		}
-		return nil
 	})
 }
 

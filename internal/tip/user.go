@@ -46,6 +46,10 @@ type User struct {
 	Removed time.Time
 }
 
+// AwaitsPassphrase reports whether the user's passphrase was reset and they
+// have not chosen a new one: they have no key pair until they do.
+func (u User) AwaitsPassphrase() bool { return u.PublicKey == "" && u.Removed.IsZero() }
+
 // Has reports whether the user holds role r.
 func (u User) Has(r Role) bool { return slices.Contains(u.Roles, r) }
 
