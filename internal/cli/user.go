@@ -178,6 +178,8 @@ func userState(u tip.User) string {
 
 	case u.Disabled:
 		return "disabled"
+	case u.AwaitsPassphrase():
+		return "must choose a passphrase"
 	case !u.TOTPEnrolled:
 		return "must enrol"
 	default:

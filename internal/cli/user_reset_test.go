@@ -83,6 +83,9 @@ func TestUserResetPassphrase(t *testing.T) {
 	if code, out, errs := run(t, "", "audit", "verify", "--data", dir); code != 0 {
 		t.Fatalf("audit verify after a reset: %s%s", out, errs)
 	}
+	if _, out, _ := run(t, "", "user", "list", "--data", dir); !strings.Contains(out, "must choose a passphrase") {
+		t.Fatalf("user list does not say kim must choose a passphrase:\n%s", out)
+	}
 
 	now := time.Now()
 	acct := &account.Service{Store: st, Hasher: auth.NewHasher(auth.DefaultParams, 2), Throttle: auth.NewThrottle(auth.ThrottleConfig{}), Now: func() time.Time { return now }}

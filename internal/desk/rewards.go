@@ -81,7 +81,8 @@ func (s *Server) committeeShares(ctx context.Context, tipID string, key *seal.Ke
 
 // committeeLacking lists the enabled committee members who hold no key to
 // a report: those who joined, or were given a new key, after a reward on it
-// was recommended.
+// was recommended. A member whose passphrase was reset has no key yet: a
+// share reaches them once they have chosen a new one.
 func (s *Server) committeeLacking(ctx context.Context, tipID string) ([]tip.User, error) {
 	users, err := s.store.Users(ctx)
 	if err != nil {
@@ -89,7 +90,7 @@ func (s *Server) committeeLacking(ctx context.Context, tipID string) ([]tip.User
 	}
 	var out []tip.User
 	for _, u := range users {
-		if !u.Has(tip.RoleCommittee) || u.Disabled {
+		if !u.Has(tip.RoleCommittee) || u.Disabled || u.AwaitsPassphrase() {
 			continue
 		}
 		if _, err := s.store.WrappedKey(ctx, tipID, u.Holder()); tip.ErrorCode(err) == tip.CodeNotFound {

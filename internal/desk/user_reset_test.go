@@ -203,3 +203,31 @@ func TestPassphraseResetChecksAsARemovalDoes(t *testing.T) {
 		t.Fatalf("a report was granted to a user awaiting a passphrase: %v", err)
 	}
 }
+
+// A committee member whose passphrase was reset has no key: a reward is
+// still recommended, shared with the other members, and reaches them once
+// they are back (a share).
+func TestRecommendingWhileAMemberAwaitsAPassphrase(t *testing.T) {
+	w := newWorld(t, storetest.Backends(t)[0])
+	ctx := context.Background()
+	kim := w.addUser("kim", tip.RoleAnalyst)
+	w.addUser("park", tip.RoleCommittee)
+	w.addUser("moon", tip.RoleCommittee)
+	root := w.addUser("root", tip.RoleAdmin)
+	w.submit("the tanker loaded at night", "", "")
+	analyst, admin := w.login(kim), w.login(root)
+	_, queue := analyst.get("/tips")
+	id := tipLink.FindStringSubmatch(queue)[1]
+	park, _, _ := w.store.UserByName(ctx, "park")
+	moon, _, _ := w.store.UserByName(ctx, "moon")
+	resetPassphrase(t, admin, park.ID, nil)
+	if _, status := recommendOn(t, analyst, id, "5000"); status != http.StatusSeeOther {
+		t.Fatalf("a recommendation while a member awaits a passphrase: %d", status)
+	}
+	if _, err := w.store.WrappedKey(ctx, id, moon.Holder()); err != nil {
+		t.Fatalf("the other member got no share: %v", err)
+	}
+	if _, err := w.store.WrappedKey(ctx, id, park.Holder()); err == nil {
+		t.Fatal("a share was wrapped to a member with no key")
+	}
+}
