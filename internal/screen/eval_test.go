@@ -29,9 +29,12 @@ const (
 const calibrationFP = 0.0175
 
 // calibrationRecall is the recall@10 the threshold must keep on the
-// calibration half: the goal (0.98) plus the 0.002 by which the test half
-// has fallen short of the calibration half on every run so far.
-const calibrationRecall = 0.982
+// calibration half: the goal (0.98) plus the 0.003 by which the test half
+// falls short of the calibration half. The gap was 0.002 until recall fixes
+// were designed from the calibration half's misses, which raise that half's
+// recall by construction (0.9822 → 0.9836 against 0.9801 → 0.9806 on the
+// test half, at 0.845); docs/screening.md says when it was changed.
+const calibrationRecall = 0.983
 
 var evalFull = flag.Bool("eval.full", false, "evaluate on every negative name, not one in ten")
 
@@ -163,7 +166,10 @@ func TestEvaluation(t *testing.T) {
 		r, _ := recall(pos, x, 1)
 		f, _ := fpRate(x, 1)
 		ft, _ := tip.fp(x, 1, nil)
-		t.Logf("  threshold %.3f: recall@10 %.4f, false positives %.4f, tip-line negatives' false positives %.4f", x, r, f, ft)
+		rc, _ := recall(pos, x, 0)
+		fc, _ := fpRate(x, 0)
+		ftc, _ := tip.fp(x, 0, nil)
+		t.Logf("  threshold %.3f: test half recall@10 %.4f, false positives %.4f, tip-line %.4f; calibration half %.4f, %.4f, %.4f", x, r, f, ft, rc, fc, ftc)
 	}
 	// The tip-line negatives (testdata/tipline-negatives): names like those
 	// reports carry, on no list, by class and script.
