@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tipline/internal/screen"
+	"tipline/internal/screen/listfmt"
 )
 
 // nationalityOfClass is the nationality the corroboration figures give each
@@ -74,6 +75,35 @@ func corroborationFigures(t *testing.T, ix *screen.Index, pos []evalQuery, alone
 			t.Logf("  tip-line negatives with details, half %d, %-14s false positives: name alone %.4f, with nationality or country %.4f, and birth year %.4f (of %d)",
 				half, c, a, b, d, n)
 		}
+	}
+
+	// The snapshot of OFAC above is sdn.csv alone, which gives no address;
+	// OFAC's full CSV set does (add.csv). What a company's country does where
+	// the lists know where companies sit, on an index with that set instead:
+	full := []string{snapshotPaths[0], "../../../shared/data/lists/ofac/2021-07-full", snapshotPaths[2]}
+	var fullLists []*screen.List
+	for _, p := range full {
+		l, err := listfmt.ParseFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fullLists = append(fullLists, l)
+	}
+	fx := screen.NewIndex(fullLists...)
+	var orgs []negativeName
+	for _, row := range alone.rows {
+		if _, ok := countries[row.name]; ok {
+			orgs = append(orgs, row)
+		}
+	}
+	orgAlone := screenTiplineNegativesBy(orgs, func(n negativeName) screen.Result { return fx.Screen(n.name, opt) })
+	orgCountry := screenTiplineNegativesBy(orgs, func(n negativeName) screen.Result {
+		return fx.ScreenCompany(screen.ReportedCompany{Name: n.name, Country: countries[n.name]}, opt)
+	})
+	for half := range 2 {
+		a, n := orgAlone.fp(th, half, nil)
+		b, _ := orgCountry.fp(th, half, nil)
+		t.Logf("  tip-line companies, banks and shipping lines against OFAC's 2021-07 set with addresses, half %d: false positives name alone %.4f, with country %.4f (of %d)", half, a, b, n)
 	}
 
 	// The positives, each with its own entry's details.

@@ -13,10 +13,17 @@ import (
 // lists write it ("Korea, North", "Democratic People's Republic of Korea",
 // "Iran (Islamic Republic of)"), as a source writes it in English, Korean,
 // Chinese, Russian or Japanese ("North Korea", "북한", "朝鲜", "КНДР"), or as
-// a nationality ("North Korean", "Chinese"); "" when the name is none of
+// a nationality ("North Korean", "Chinese"), or as its ISO 3166 code in
+// capitals ("KP", "PRK"); "" when the name is none of
 // these or could be several ("Korea", "Congo").
 func CountryCode(name string) string {
 	countriesOnce.Do(buildCountries)
+	// An ISO code as written in capitals: "KP", "PRK".
+	if t := strings.TrimSpace(name); (len(t) == 2 || len(t) == 3) && strings.ToUpper(t) == t {
+		if r, err := language.ParseRegion(t); err == nil && r.IsCountry() && strings.Trim(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
+			return r.String()
+		}
+	}
 	key := countryKey(name)
 	if key == "" {
 		return ""

@@ -49,6 +49,14 @@ func TestCountryCode(t *testing.T) {
 		{"러시아", "RU"},
 		{"  japan ", "JP"},
 		{"日本", "JP"},
+		// ISO codes, in capitals.
+		{"KP", "KP"},
+		{"PRK", "KP"},
+		{"CN", "CN"},
+		{"Kp", ""},
+		{"ZZ", ""},
+		{"EU", ""},
+		{"410", ""},
 		// Not a country, or more than one.
 		{"Korea", ""},
 		{"Korean", ""},

@@ -15,7 +15,7 @@ type ReportedPerson struct {
 }
 
 // ReportedCompany is what a report says about one company: its name, and the
-// country it is registered in when the source knows it.
+// country it is registered or sits in when the source knows it.
 type ReportedCompany struct {
 	Name, Country string
 }
@@ -33,16 +33,15 @@ func (ix *Index) ScreenPerson(p ReportedPerson, opt Options) Result {
 }
 
 // WeighPerson weighs the hits of a person's name, however they were found,
-// as ScreenPerson does.
+// as ScreenPerson does. A listed organisation or ship the name matches short
+// of exactly is another party by that name: the report says it names a
+// person.
 func (ix *Index) WeighPerson(res Result, p ReportedPerson, opt Options) Result {
 	born := BirthYear(p.Born)
 	country := CountryCode(p.Nationality)
-	if born == 0 && country == "" {
-		return res
-	}
-	return ix.weigh(res, opt, func(e *Entry) (bool, string) {
+	return ix.weigh(res, opt, func(h Hit, e *Entry) (bool, string) {
 		if e.Kind != KindPerson {
-			return false, ""
+			return otherKind(h, e, "a person")
 		}
 		year, yearNote := birthEvidence(e, born)
 		nat, natNote := countryEvidence(e.Nationalities, country, p.Nationality, "nationality")
@@ -65,14 +64,18 @@ func (ix *Index) ScreenCompany(c ReportedCompany, opt Options) Result {
 }
 
 // WeighCompany weighs the hits of a company's name, however they were
-// found, as ScreenCompany does.
+// found, as ScreenCompany does. A listed person the name matches short of
+// exactly is another party by that name: the report says it names a
+// company. (A ship is not: ships and the companies that own them share
+// names.)
 func (ix *Index) WeighCompany(res Result, c ReportedCompany, opt Options) Result {
 	country := CountryCode(c.Country)
-	if country == "" {
-		return res
-	}
-	return ix.weigh(res, opt, func(e *Entry) (bool, string) {
-		if e.Kind != KindOrganization {
+	return ix.weigh(res, opt, func(h Hit, e *Entry) (bool, string) {
+		switch e.Kind {
+		case KindPerson:
+			return otherKind(h, e, "a company")
+		case KindOrganization:
+		default:
 			return false, ""
 		}
 		// Where it is registered, or where it sits: a company the lists
@@ -85,10 +88,22 @@ func (ix *Index) WeighCompany(res Result, c ReportedCompany, opt Options) Result
 	})
 }
 
+// otherKind judges a hit on an entry of another kind than the report says it
+// names (what): another party by that name, unless the match is exact —
+// identifiers, and names equal once normalised, score 1.
+func otherKind(h Hit, e *Entry, what string) (bool, string) {
+	if h.Score >= 1 {
+		return false, ""
+	}
+	return true, fmt.Sprintf("; the report names %s, and the list entry is %s: another party by this name", what, kindArticle[e.Kind])
+}
+
+var kindArticle = map[Kind]string{KindPerson: "a person", KindOrganization: "an organisation", KindVessel: "a ship"}
+
 // weigh applies judge to the entry of each hit: a hit it calls another
 // party moves to the possible tier (or goes, when opt asks for no possible
 // matches); every hit gets judge's note added to its explanation.
-func (ix *Index) weigh(res Result, opt Options, judge func(e *Entry) (another bool, note string)) Result {
+func (ix *Index) weigh(res Result, opt Options, judge func(h Hit, e *Entry) (another bool, note string)) Result {
 	var hits []Hit
 	for _, h := range res.Hits {
 		e := ix.entryOf(h)
@@ -96,7 +111,7 @@ func (ix *Index) weigh(res Result, opt Options, judge func(e *Entry) (another bo
 			hits = append(hits, h)
 			continue
 		}
-		another, note := judge(e)
+		another, note := judge(h, e)
 		h.Why += note
 		if another {
 			if opt.Possible > 0 {

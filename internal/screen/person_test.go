@@ -103,3 +103,60 @@ func TestScreenCompany(t *testing.T) {
 		t.Errorf("a country that could be two: no hit: %+v", r)
 	}
 }
+
+// TestAnotherKindOfParty checks that a person's line matching a listed
+// organisation, or a company's line matching a listed person, short of
+// exactly, is a possible match: the report says what kind of party it names.
+func TestAnotherKindOfParty(t *testing.T) {
+	lists, ix := snapshots(t)
+	opt := screen.Options{Possible: screen.DefaultPossible}
+	// A name misspelt by a doubled letter scores under 1 and still hits.
+	misspelt := func(e *screen.Entry) (string, bool) {
+		name := e.PrimaryName()
+		i := strings.IndexAny(name, "aeiouAEIOU")
+		if i < 0 {
+			return "", false
+		}
+		q := name[:i+1] + name[i:]
+		for _, h := range ix.Screen(q, screen.Options{}).Hits {
+			if string(h.Source)+":"+h.ID == e.Key() && h.Score < 1 {
+				return q, true
+			}
+		}
+		return "", false
+	}
+	for _, c := range []struct {
+		kind   screen.Kind
+		weigh  func(q string) screen.Result
+		reason string
+	}{
+		{screen.KindOrganization, func(q string) screen.Result { return ix.ScreenPerson(screen.ReportedPerson{Name: q}, opt) }, "the report names a person, and the list entry is an organisation"},
+		{screen.KindVessel, func(q string) screen.Result { return ix.ScreenPerson(screen.ReportedPerson{Name: q}, opt) }, "the report names a person, and the list entry is a ship"},
+		{screen.KindPerson, func(q string) screen.Result { return ix.ScreenCompany(screen.ReportedCompany{Name: q}, opt) }, "the report names a company, and the list entry is a person"},
+	} {
+		var query string
+		e, find := listedBy(t, ix, lists, func(e *screen.Entry) bool {
+			if e.Kind != c.kind {
+				return false
+			}
+			q, ok := misspelt(e)
+			query = q
+			return ok
+		})
+		r := c.weigh(query)
+		if p := find(r.Possible); find(r.Hits) != nil || p == nil || !strings.Contains(p.Why, c.reason) {
+			t.Errorf("%s %q as %q: hits %+v, possible %+v", e.Key(), e.PrimaryName(), query, r.Hits, r.Possible)
+		}
+		// Its exact name stays a hit: the source may have put it in the
+		// wrong field.
+		if r := c.weigh(e.PrimaryName()); find(r.Hits) == nil {
+			t.Errorf("%s %q, exactly: no hit: %+v", e.Key(), e.PrimaryName(), r)
+		}
+	}
+	// A ship is not another party for a company's line.
+	e, find := listedBy(t, ix, lists, func(e *screen.Entry) bool { _, ok := misspelt(e); return e.Kind == screen.KindVessel && ok })
+	q, _ := misspelt(e)
+	if r := ix.ScreenCompany(screen.ReportedCompany{Name: q}, opt); find(r.Hits) == nil {
+		t.Errorf("a ship named in a company's line: %+v", r)
+	}
+}

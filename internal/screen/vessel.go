@@ -37,7 +37,7 @@ func (ix *Index) ScreenVessel(v ReportedVessel, opt Options) Result {
 	if imo == "" && flag == "" {
 		return res
 	}
-	return ix.weigh(res, opt, func(e *Entry) (bool, string) {
+	return ix.weigh(res, opt, func(_ Hit, e *Entry) (bool, string) {
 		if listed := entryIMOs(e); imo != "" && len(listed) > 0 && !containsString(listed, imo) {
 			return true, fmt.Sprintf("; but the report gives IMO %s, and the list gives this ship IMO %s: another ship by this name", imo, strings.Join(listed, ", "))
 		}
