@@ -133,6 +133,7 @@ func TestAnotherKindOfParty(t *testing.T) {
 		{screen.KindOrganization, func(q string) screen.Result { return ix.ScreenPerson(screen.ReportedPerson{Name: q}, opt) }, "the report names a person, and the list entry is an organisation"},
 		{screen.KindVessel, func(q string) screen.Result { return ix.ScreenPerson(screen.ReportedPerson{Name: q}, opt) }, "the report names a person, and the list entry is a ship"},
 		{screen.KindPerson, func(q string) screen.Result { return ix.ScreenCompany(screen.ReportedCompany{Name: q}, opt) }, "the report names a company, and the list entry is a person"},
+		{screen.KindPerson, func(q string) screen.Result { return ix.ScreenVessel(screen.ReportedVessel{Name: q}, opt) }, "the report names a ship, and the list entry is a person"},
 	} {
 		var query string
 		e, find := listedBy(t, ix, lists, func(e *screen.Entry) bool {

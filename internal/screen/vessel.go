@@ -20,7 +20,9 @@ type ReportedVessel struct {
 // so its hit moves to the possible tier (or is dropped, when opt asks for
 // no possible matches) and says why. A flag corroborates or not: the hit
 // says whether the list gives it, current or former, but its score is
-// unchanged, since sanctioned ships change flags often.
+// unchanged, since sanctioned ships change flags often. A listed person the
+// name matches short of exactly is another party by that name (a company
+// is not: ships and their owners share names).
 func (ix *Index) ScreenVessel(v ReportedVessel, opt Options) Result {
 	var imo string
 	if strings.TrimSpace(v.IMO) != "" {
@@ -34,10 +36,10 @@ func (ix *Index) ScreenVessel(v ReportedVessel, opt Options) Result {
 	}
 	res := ix.Screen(query, opt)
 	flag := strings.TrimSpace(v.Flag)
-	if imo == "" && flag == "" {
-		return res
-	}
-	return ix.weigh(res, opt, func(_ Hit, e *Entry) (bool, string) {
+	return ix.weigh(res, opt, func(h Hit, e *Entry) (bool, string) {
+		if e.Kind == KindPerson {
+			return otherKind(h, e, "a ship")
+		}
 		if listed := entryIMOs(e); imo != "" && len(listed) > 0 && !containsString(listed, imo) {
 			return true, fmt.Sprintf("; but the report gives IMO %s, and the list gives this ship IMO %s: another ship by this name", imo, strings.Join(listed, ", "))
 		}
